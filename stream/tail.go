@@ -1,0 +1,400 @@
+package stream
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/docker-devlogs/devlogs/entry"
+	"github.com/moby/moby/client"
+)
+
+// idleFlush is how long a partial line (a chunk without a newline) waits for
+// its next chunk once the stream has nothing more to read. The daemon writes
+// the chunks of one line back to back, so a pause this long means the line
+// is complete (the local driver ends no chunk with a newline) or the program
+// stopped mid-line.
+const idleFlush = 100 * time.Millisecond
+
+// followBuffer is the decoder's read buffer on a follow stream: more than
+// the largest frame of either kind (ttyWindow, 8+tsLen+1+16 KiB).
+const followBuffer = 32 << 10
+
+// batchLines caps the lines sent in one Item.
+const batchLines = 1024
+
+// request is one logs request for one container.
+type request struct {
+	follow bool
+	since  int64 // ns; 0 for the beginning of the log
+	until  int64 // ns; 0 for no end
+	tail   int   // lines from the end; negative for all
+	quiet  bool  // record frames in the cursor without showing them
+}
+
+// read performs one logs request for c, sending its lines to out, and
+// returns why it ended (io.EOF when the daemon ended the stream).
+func (c *tracked) read(ctx context.Context, req request, out chan<- Item) (frames int64, err error) {
+	opts, sk := c.requestOptions(req)
+	rctx, cancel := context.WithCancelCause(ctx)
+	// Cleanup cancels first and then waits for the helpers: a helper waits
+	// on the context (the pump for a free buffer, the watchdog for its next
+	// check) when the stream ends on the decoder's side.
+	var waits []func()
+	defer func() {
+		cancel(nil)
+		for _, w := range waits {
+			w()
+		}
+	}()
+	var wd *watchdog
+	if req.follow {
+		wd = c.newWatchdog(opts, sk)
+		go wd.run(rctx, cancel)
+		dyingDone := c.cutOnDie(rctx, cancel)
+		waits = append(waits, func() { <-wd.stopped }, func() { <-dyingDone })
+	}
+	c.f.log.Debug("logs request", "container", c.src.Name, "follow", req.follow, "since", opts.Since)
+	body, err := c.f.engine.ContainerLogs(rctx, c.id, opts)
+	c.f.log.Debug("logs response", "container", c.src.Name, "err", err)
+	if err != nil {
+		if errors.Is(context.Cause(rctx), errSilent) {
+			err = errSilent
+		}
+		return 0, err
+	}
+	b := &batcher{ctx: ctx, out: out, src: c.src}
+	if req.follow {
+		b.liveFrom, b.lag = time.Now().UnixNano(), c.noteLag
+	}
+	if req.quiet {
+		b.out = nil
+	}
+	c.asm.emit = b.add
+	var r io.Reader = body
+	if req.follow {
+		// A followed stream must hand over its lines as soon as it would
+		// block: a pump reads the body and the decoder reads the pump.
+		p := newPump(rctx, body)
+		waits = append(waits, func() { p.stop(body) })
+		r = &idleReader{ctx: rctx, p: p, onIdle: b.send, pending: c.asm.idlePending,
+			onTimeout: func() { c.asm.flushIdle(); b.send() }}
+	} else {
+		waits = append(waits, func() { _ = body.Close() })
+	}
+	// A followed stream reads from the pump's buffers: a read buffer that
+	// holds any whole frame (ttyWindow) will do, and hundreds of streams
+	// hold less memory.
+	size := 64 << 10
+	if req.follow {
+		size = followBuffer
+	}
+	br := bufio.NewReaderSize(r, size)
+	var dec decoder = &muxDecoder{r: br}
+	if c.src.TTY {
+		dec = &ttyDecoder{r: br}
+	}
+	err = c.consume(dec, sk, &frames, wd)
+	if cause := context.Cause(rctx); errors.Is(cause, errSilent) || errors.Is(cause, errDying) {
+		err = cause
+	}
+	c.f.log.Debug("logs request ended", "container", c.src.Name, "follow", req.follow, "since", opts.Since, "tail", opts.Tail, "frames", frames, "err", err)
+	b.send()
+	if sk != nil && sk.gap {
+		c.notice(entry.Gap, "log file rotated before it was read: lines may be missing here")
+	}
+	return frames, err
+}
+
+// requestOptions returns the logs request for req: resumed from the cursor
+// (with the skipper of the frames it will repeat), or from the start, the
+// user's since, or the tail.
+func (c *tracked) requestOptions(req request) (client.ContainerLogsOptions, *skipper) {
+	opts := client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Timestamps: true, Follow: req.follow}
+	var sk *skipper
+	switch {
+	case !c.cur.empty():
+		since, risk := c.cur.since()
+		sk = c.cur.skipper(since)
+		sk.gap = risk
+		opts.Since = sinceArg(since)
+	case req.since > 0:
+		opts.Since = sinceArg(req.since)
+	}
+	if req.until > 0 {
+		opts.Until = sinceArg(req.until)
+	}
+	if req.tail >= 0 && c.cur.empty() {
+		opts.Tail = strconv.Itoa(req.tail)
+	}
+	return opts, sk
+}
+
+// errDying ends a follow stream when its container dies.
+var errDying = errors.New("container died")
+
+// cutOnDie cancels a follow stream with errDying when a die event arrives
+// for the container (the loop looks for one before it opens the stream).
+func (c *tracked) cutOnDie(ctx context.Context, cancel context.CancelCauseFunc) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		select {
+		case <-c.dying:
+			cancel(errDying)
+		case <-ctx.Done():
+		}
+	}()
+	return done
+}
+
+// consume reads frames until the stream ends.
+func (c *tracked) consume(dec decoder, sk *skipper, frames *int64, wd *watchdog) error {
+	for {
+		f, err := dec.next()
+		if err != nil {
+			return err
+		}
+		if wd != nil {
+			wd.got.Store(true)
+			wd = nil
+		}
+		if f.sysErr {
+			return errSystem{msg: string(f.msg)}
+		}
+		if !f.hasTS {
+			f.ts = c.cur.last
+		}
+		if sk != nil && sk.skip(f.ts) {
+			continue
+		}
+		if c.rep.repeat(f) {
+			c.f.log.Debug("dropped a line the daemon sent twice", "container", c.src.Name, "total", c.rep.dropped)
+			continue
+		}
+		*frames++
+		c.cur.seen(f.ts)
+		c.asm.add(f)
+	}
+}
+
+// batcher collects lines into batches sharing one byte arena and sends
+// them to out when the stream goes idle or a batch is full.
+type batcher struct {
+	ctx   context.Context
+	out   chan<- Item // nil: discard (quiet requests)
+	src   *entry.Source
+	lines []entry.Entry
+	arena []byte
+	// prevLines and prevBytes size the next batch's array and arena: a
+	// busy stream fills whole batches and gets the largest, a quiet one (a
+	// line or two per batch) small ones, so that hundreds of quiet streams
+	// hold and churn little memory.
+	prevLines, bytes, prevBytes int
+	// liveFrom and lag, on a follow stream: after each batch is handed
+	// on, lag gets how far behind its log the reader is (now minus the
+	// timestamp of the batch's last line), for lines written after the
+	// request was opened (older ones are backlog, not lag).
+	liveFrom int64
+	lag      func(time.Duration)
+}
+
+func (b *batcher) add(ts int64, s entry.Stream, msg []byte, cut int64) {
+	if b.out == nil {
+		return
+	}
+	if len(b.arena)+len(msg) > cap(b.arena) {
+		size := min(64<<10, max(4<<10, 2*max(b.bytes, b.prevBytes)))
+		b.arena = make([]byte, 0, max(size, len(msg)))
+	}
+	start := len(b.arena)
+	b.arena = append(b.arena, msg...)
+	b.bytes += len(msg)
+	if b.lines == nil {
+		b.lines = make([]entry.Entry, 0, min(batchLines, max(16, 2*b.prevLines)))
+	}
+	b.lines = append(b.lines, entry.Entry{Time: ts, Src: b.src, Stream: s, Msg: b.arena[start:len(b.arena):len(b.arena)], Cut: cut})
+	if len(b.lines) >= batchLines {
+		b.send()
+	}
+}
+
+func (b *batcher) send() {
+	if len(b.lines) == 0 || b.out == nil {
+		return
+	}
+	select {
+	case b.out <- Item{Lines: b.lines}:
+	case <-b.ctx.Done():
+	}
+	if last := b.lines[len(b.lines)-1].Time; b.lag != nil && last >= b.liveFrom {
+		b.lag(time.Duration(time.Now().UnixNano() - last))
+	}
+	b.prevLines, b.prevBytes, b.bytes = len(b.lines), b.bytes, 0
+	b.lines = nil
+	b.arena = b.arena[len(b.arena):] // the sent lines keep the rest alive; never write over them
+}
+
+// pump reads a response body in its own goroutine into a few recycled
+// buffers, so that the decoder can tell when the stream has nothing more to
+// give (and send what it has) without blocking in the body.
+type pump struct {
+	full chan []byte // filled buffers, then one nil at the end
+	free chan []byte // buffers the reader is done with
+	done chan struct{}
+	err  error // why the body ended; read after done is closed
+}
+
+// A pump has at most pumpBuffers buffers, made as needed: small ones
+// first, large ones while reads fill them (the stream is busy, or has a
+// backlog), small ones again once reads are short. A quiet stream (a few
+// lines a second) holds two small buffers.
+const (
+	pumpBuffers = 4
+	pumpSmall   = 4 << 10
+	pumpLarge   = 32 << 10
+)
+
+func newPump(ctx context.Context, body io.Reader) *pump {
+	p := &pump{full: make(chan []byte, pumpBuffers+1), free: make(chan []byte, pumpBuffers), done: make(chan struct{})}
+	go p.run(ctx, body)
+	return p
+}
+
+func (p *pump) run(ctx context.Context, body io.Reader) {
+	defer close(p.done)
+	made, size := 0, pumpSmall
+	for {
+		var buf []byte
+		select {
+		case buf = <-p.free:
+		default:
+			if made < pumpBuffers {
+				made++
+				break
+			}
+			select {
+			case buf = <-p.free:
+			case <-ctx.Done():
+				p.err = ctx.Err()
+				return
+			}
+		}
+		if cap(buf) != size {
+			buf = make([]byte, size)
+		}
+		n, err := body.Read(buf[:cap(buf)])
+		switch {
+		case n == cap(buf):
+			size = pumpLarge
+		case n < pumpSmall/2:
+			size = pumpSmall
+		}
+		if n > 0 {
+			p.full <- buf[:n] // never blocks: there are only pumpBuffers buffers
+		} else {
+			p.free <- buf
+		}
+		if err != nil {
+			p.err = err
+			p.full <- nil
+			return
+		}
+	}
+}
+
+// stop waits for the pump to end, once its context is cancelled (closing
+// the body unblocks a read in progress).
+func (p *pump) stop(body io.Closer) {
+	_ = body.Close()
+	<-p.done
+}
+
+// idleReader reads a pump. When it has nothing buffered and would have to
+// wait, it first calls onIdle (send what is batched), and while a partial
+// line is pending it calls onTimeout after idleFlush.
+type idleReader struct {
+	ctx       context.Context
+	p         *pump
+	cur, buf  []byte
+	err       error
+	onIdle    func()
+	pending   func() bool
+	onTimeout func()
+}
+
+func (r *idleReader) Read(p []byte) (int, error) {
+	for len(r.cur) == 0 {
+		if r.buf != nil {
+			r.p.free <- r.buf // never blocks: the pump holds the others
+			r.buf = nil
+		}
+		if r.err != nil {
+			return 0, r.err
+		}
+		select {
+		case c := <-r.p.full:
+			r.take(c)
+			continue
+		default:
+		}
+		r.onIdle()
+		if err := r.wait(); err != nil {
+			return 0, err
+		}
+	}
+	n := copy(p, r.cur)
+	r.cur = r.cur[n:]
+	return n, nil
+}
+
+// wait blocks for the next buffer, flushing a pending partial line when the
+// stream stays quiet.
+func (r *idleReader) wait() error {
+	var timeout <-chan time.Time
+	if r.pending() {
+		t := time.NewTimer(idleFlush)
+		defer t.Stop()
+		timeout = t.C
+	}
+	select {
+	case c := <-r.p.full:
+		r.take(c)
+	case <-timeout:
+		r.onTimeout()
+	case <-r.ctx.Done():
+		return r.ctx.Err()
+	}
+	return nil
+}
+
+func (r *idleReader) take(c []byte) {
+	if c == nil {
+		<-r.p.done
+		r.err = r.p.err
+		return
+	}
+	r.cur, r.buf = c, c
+}
+
+// LagWarning is how far behind its log a follow stream may fall before a
+// warning: the daemon rotates json-file and local logs away under a reader
+// that is too slow, and what it rotated away is lost.
+const LagWarning = 5 * time.Second
+
+// noteLag warns once when the reader falls LagWarning behind the
+// container's log, and says when it has caught up again.
+func (c *tracked) noteLag(lag time.Duration) {
+	switch {
+	case lag >= c.lagLimit && !c.lagging:
+		c.lagging = true
+		c.notice(entry.Warning, fmt.Sprintf("reading %s behind the log (output too slow?): lines the daemon rotates away meanwhile would be lost", lag.Round(100*time.Millisecond)))
+	case lag < time.Second && c.lagging:
+		c.lagging = false
+		c.notice(entry.Reconnect, "caught up with the log")
+	}
+}
