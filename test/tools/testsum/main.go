@@ -36,6 +36,7 @@ func main() {
 func run(in io.Reader, out io.Writer) int {
 	pkgs := map[string]*counts{}
 	outputs := map[string][]string{}
+	var recap []string // the failure messages, repeated at the end
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 1<<20), 16<<20)
 	for sc.Scan() {
@@ -78,6 +79,7 @@ func run(in io.Reader, out io.Writer) int {
 			case "fail":
 				c.fail++
 				fmt.Fprintf(out, "--- FAIL %s %s\n%s", e.Package, e.Test, strings.Join(outputs[key], ""))
+				recap = append(recap, failures(e.Test, outputs[key])...)
 			case "skip":
 				c.skip++
 				fmt.Fprintf(out, "--- SKIP %s %s: %s", e.Package, e.Test, lastLine(outputs[key]))
@@ -85,7 +87,38 @@ func run(in io.Reader, out io.Writer) int {
 			delete(outputs, key)
 		}
 	}
+	if len(recap) > 0 {
+		// A failing test's output can be long (request logs, dumps); its
+		// failure messages are repeated here, where a truncated log keeps them.
+		fmt.Fprint(out, "\nfailures:\n"+strings.Join(recap, ""))
+	}
 	return summary(out, pkgs)
+}
+
+// failures picks a failed test's failure messages from its output: the
+// lines the test logged (file.go:N: ...: its errors, assertions and
+// figures), at most a dozen, each cut to 300 bytes.
+func failures(test string, lines []string) []string {
+	var msgs []string
+	for _, l := range lines {
+		s := strings.TrimSpace(l)
+		_, rest, ok := strings.Cut(s, ".go:")
+		if !ok || strings.HasPrefix(s, "---") || !strings.Contains(rest, ": ") {
+			continue
+		}
+		if len(s) > 300 {
+			s = s[:300] + "…"
+		}
+		if len(msgs) == 12 {
+			msgs = append(msgs, "  "+test+": …\n")
+			break
+		}
+		msgs = append(msgs, "  "+test+": "+s+"\n")
+	}
+	if len(msgs) == 0 {
+		msgs = append(msgs, "  "+test+": "+lastLine(lines))
+	}
+	return msgs
 }
 
 // isFigure picks the t.Logf lines that report measured figures.
