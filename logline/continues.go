@@ -68,7 +68,17 @@ const (
 func (g *Group) Start(first []byte) { g.StartLevel(first, Level(first)) }
 
 // StartLevel is Start for a line whose Level is already known.
-func (g *Group) StartLevel(first []byte, level entry.Level) {
+func (g *Group) StartLevel(first []byte, level entry.Level) { g.start(first, level, nil, false) }
+
+// StartStructured is StartLevel for a JSON or logfmt line (as Quick tells):
+// such a line opens an ordinary entry, which indented lines may continue,
+// and is not read for the headers of crash reports.
+func (g *Group) StartStructured(first []byte, level entry.Level) {
+	g.start(first, level, nil, true)
+}
+
+// start is StartLevel with what an Add already read of first, if anything.
+func (g *Group) start(first []byte, level entry.Level, m *pgMemo, structured bool) {
 	*g = Group{}
 	t := trimBlankRight(first)
 	if len(trimBlankLeft(t)) == 0 {
@@ -78,16 +88,58 @@ func (g *Group) StartLevel(first []byte, level entry.Level) {
 	g.level = g.first
 	g.indented = isBlank(t[0])
 	g.panicky = bytes.Contains(t, []byte("panic"))
-	g.kind = kindOf(t)
+	if structured {
+		g.kind = groupLine
+		return
+	}
+	var pg pgLine
+	g.kind, pg = kindOf(t, m)
 	switch g.kind {
 	case groupRust:
 		if t[len(t)-1] != ':' {
 			g.phase = rustRest
 		}
 	case groupPG:
-		pid, _, _ := pgHeader(t)
-		g.pidLen = uint8(copy(g.pid[:], pid))
+		g.pidLen = uint8(copy(g.pid[:], pg.pid))
 	}
+}
+
+// Next is Add, and when line does not continue the group, StartLevel of
+// next with line and its level: a grouper's step, which reads the line's
+// PostgreSQL header once for both.
+func (g *Group) Next(line []byte, level entry.Level, next *Group) bool {
+	var m pgMemo
+	if g.add(line, &m) {
+		return true
+	}
+	next.start(line, level, &m, false)
+	return false
+}
+
+// pgLine is pgHeader's answer for a line.
+type pgLine struct {
+	pid, tag []byte
+	ok       bool
+}
+
+// pgMemo keeps pgHeader's answer for the line being judged, once asked.
+type pgMemo struct {
+	pgLine
+	done bool
+}
+
+// header returns pgHeader(b), from m when it holds it (b is then the line
+// m was filled with: Add and Start trim a line the same way).
+func (m *pgMemo) header(b []byte) pgLine {
+	if m != nil && m.done {
+		return m.pgLine
+	}
+	pid, tag, ok := pgHeader(b)
+	r := pgLine{pid, tag, ok}
+	if m != nil {
+		m.pgLine, m.done = r, true
+	}
+	return r
 }
 
 // Level is the level of the group: its first line's, except for crash
@@ -97,7 +149,9 @@ func (g *Group) Level() entry.Level { return g.level }
 
 // Add reports whether line continues the group, and if so takes it in.
 // When it returns false the group is complete and line opens the next one.
-func (g *Group) Add(line []byte) bool {
+func (g *Group) Add(line []byte) bool { return g.add(line, nil) }
+
+func (g *Group) add(line []byte, m *pgMemo) bool {
 	t := trimBlankRight(line)
 	body := trimBlankLeft(t)
 	ind := len(t) - len(body)
@@ -122,7 +176,7 @@ func (g *Group) Add(line []byte) bool {
 			return ok
 		}
 	case groupPG:
-		if ok, decided := g.pg(t); decided {
+		if ok, decided := g.pg(t, m); decided {
 			return ok
 		}
 	case groupPHP:
@@ -147,34 +201,35 @@ func Continues(first, line []byte) bool {
 // a panic, an uncaught exception) whose next lines very likely continue it:
 // a grouper may wait a little longer before flushing such a line.
 func Opens(line []byte) bool {
-	k := kindOf(trimBlankRight(line))
+	k, _ := kindOf(trimBlankRight(line), nil)
 	return k != groupLine && k != groupPG
 }
 
-// kindOf classifies the first line of a group.
-func kindOf(t []byte) groupKind {
+// kindOf classifies the first line of a group; for a PostgreSQL message it
+// also returns the line's header. m, if not nil, may hold the header.
+func kindOf(t []byte, m *pgMemo) (groupKind, pgLine) {
 	b := trimBlankLeft(t)
 	switch {
 	case len(b) == 0:
-		return groupNone
+		return groupNone, pgLine{}
 	case hasPrefix(b, "Traceback (most recent call last):"):
-		return groupPython
+		return groupPython, pgLine{}
 	case goHeader(b):
-		return groupGo
+		return groupGo, pgLine{}
 	case hasPrefix(b, "thread '") && bytes.Contains(b, []byte("' panicked at")):
-		return groupRust
+		return groupRust, pgLine{}
 	case hasPrefix(b, "Exception in thread "), javaHeader(b):
-		return groupJava
+		return groupJava, pgLine{}
 	case hasPrefix(b, "PHP Fatal error:"), hasPrefix(b, "PHP Parse error:"), hasPrefix(b, "PHP Warning:"),
 		hasPrefix(b, "Fatal error: Uncaught"):
-		return groupPHP
+		return groupPHP, pgLine{}
 	case nodeHeader(b):
-		return groupNode
+		return groupNode, pgLine{}
 	}
-	if _, tag, ok := pgHeader(b); ok && !pgDetail(tag) {
-		return groupPG
+	if pg := m.header(b); pg.ok && !pgDetail(pg.tag) {
+		return groupPG, pg
 	}
-	return groupLine
+	return groupLine, pgLine{}
 }
 
 // generic continues an ordinary entry with indented lines and the lines

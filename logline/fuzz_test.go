@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -65,6 +66,16 @@ func FuzzParse(f *testing.F) {
 		}
 		if p.Format == JSON {
 			checkTopLevelKeys(t, trimmed, p)
+		}
+		if p.Format == Logfmt {
+			// Fields read in place (the line needs no decoding) are the
+			// fields copied out.
+			logfmtView = false
+			copied := Parse(line)
+			logfmtView = true
+			if !reflect.DeepEqual(p, copied) {
+				t.Fatalf("read in place: %+v\ncopied: %+v", p, copied)
+			}
 		}
 	})
 }

@@ -1,6 +1,11 @@
 package logline
 
-import "github.com/docker-devlogs/devlogs/entry"
+import (
+	"bytes"
+	"unicode/utf8"
+
+	"github.com/docker-devlogs/devlogs/entry"
+)
 
 // A logfmt line is a sequence of key=value pairs separated by blanks, as
 // written by go-kit/log, logrus' text formatter, slog's TextHandler, Grafana,
@@ -100,31 +105,56 @@ func quickLogfmt(b []byte) (entry.Level, bool) {
 	return l, true
 }
 
-// logfmtFields collects the pairs of a logfmt line into c. Keys are copied
-// with invalid UTF-8 replaced; quoted values are decoded; a bare key has an
-// empty value.
-func logfmtFields(b []byte, c *collector) {
+// logfmtView lets logfmtFields point into the line (the fuzz test turns it
+// off to compare both ways).
+var logfmtView = true
+
+// logfmtFields collects the pairs of a logfmt line into c and reports
+// whether b is a logfmt line as quickLogfmt judges it (c is then complete).
+// Keys are copied with invalid UTF-8 replaced; quoted values are decoded; a
+// bare key has an empty value. A line that is valid UTF-8 and holds no
+// backslash needs no change to any key or value: its spans then point into
+// b itself (c.view), and nothing is copied.
+func logfmtFields(b []byte, c *collector) bool {
+	view := logfmtView && utf8.Valid(b) && bytes.IndexByte(b, '\\') < 0
+	if view {
+		c.view = b
+	}
+	pairs := 0
 	for i := 0; ; {
-		p, next, ok, _ := nextPair(b, i)
+		p, next, ok, bad := nextPair(b, i)
+		if bad || pairs == 0 && ok && !p.eq {
+			return false
+		}
 		if !ok {
-			return
+			break
 		}
 		i = next
-		s := fieldSpan{k0: len(c.buf), t: jsonString}
-		c.buf = appendValid(c.buf, b[p.k0:p.k1])
-		s.k1 = len(c.buf)
-		s.top, s.topLen = len(c.spans), s.k1-s.k0
-		s.v0 = s.k1
-		if p.quoted {
-			c.buf = appendUnescaped(c.buf, b[p.v0:p.v1])
-		} else {
-			c.buf = appendValid(c.buf, b[p.v0:p.v1])
+		if p.eq {
+			pairs++
 		}
-		s.v1 = len(c.buf)
-		s.kind, s.rank = classifyKey(c.buf[s.k0:s.k1])
+		var s fieldSpan
+		if view {
+			s = fieldSpan{k0: p.k0, k1: p.k1, v0: p.v0, v1: p.v1}
+		} else {
+			s.k0 = len(c.buf)
+			c.buf = appendValid(c.buf, b[p.k0:p.k1])
+			s.k1 = len(c.buf)
+			s.v0 = s.k1
+			if p.quoted {
+				c.buf = appendUnescaped(c.buf, b[p.v0:p.v1])
+			} else {
+				c.buf = appendValid(c.buf, b[p.v0:p.v1])
+			}
+			s.v1 = len(c.buf)
+		}
+		s.t = jsonString
+		s.top, s.topLen = len(c.spans), s.k1-s.k0
+		s.kind, s.rank = classifyKey(c.bytes()[s.k0:s.k1])
 		if !p.eq || s.kind == keyMongoS || s.kind == keyLogObj {
 			s.kind, s.rank = keyOther, 0 // as quickLogfmt, which ignores them
 		}
 		c.spans = append(c.spans, s)
 	}
+	return pairs >= 2
 }

@@ -3,6 +3,7 @@ package logline
 import (
 	"bytes"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/docker-devlogs/devlogs/entry"
 )
@@ -40,12 +41,13 @@ type Parsed struct {
 // and trace id. It allocates; use Quick when only the level is needed.
 func Parse(msg []byte) Parsed {
 	var p Parser
-	return p.Parse(msg)
+	return p.Parse(bytes.Clone(msg))
 }
 
 // Parser parses lines as Parse does, reusing its buffers from one line to
 // the next: for a caller that is done with a Parsed before it parses the
-// next line (its strings stay valid; its Fields slice is reused).
+// next line (its Fields slice is reused) and that does not change msg
+// while it uses the Parsed (its strings may point into msg).
 type Parser struct {
 	c      collector
 	fields []Field
@@ -69,11 +71,12 @@ func (p *Parser) Parse(msg []byte) Parsed {
 			}
 		}
 	}
-	if _, ok := quickLogfmt(b); ok {
+	if bytes.IndexByte(b, '=') > 0 {
 		c := p.c.reset(len(b), bytes.Count(b, []byte{' '})+1)
-		logfmtFields(b, c)
-		l, rank := c.vote()
-		return c.result(Logfmt, l, rank, &p.fields)
+		if logfmtFields(b, c) {
+			l, rank := c.vote()
+			return c.result(Logfmt, l, rank, &p.fields)
+		}
 	}
 	l, _ := Quick(msg)
 	r := Parsed{Format: Text, Level: l}
@@ -101,6 +104,17 @@ type fieldSpan struct {
 type collector struct {
 	buf   []byte
 	spans []fieldSpan
+	// view, when not nil, is the line itself, which the spans index
+	// instead of buf (nothing needed decoding).
+	view []byte
+}
+
+// bytes returns what the spans index.
+func (c *collector) bytes() []byte {
+	if c.view != nil {
+		return c.view
+	}
+	return c.buf
 }
 
 // reset empties c, with room for a line of n bytes with about fields
@@ -112,7 +126,7 @@ func (c *collector) reset(n, fields int) *collector {
 	if cap(c.spans) < fields {
 		c.spans = make([]fieldSpan, 0, fields)
 	}
-	c.buf, c.spans = c.buf[:0], c.spans[:0]
+	c.buf, c.spans, c.view = c.buf[:0], c.spans[:0], nil
 	return c
 }
 
@@ -181,7 +195,7 @@ func (c *collector) vote() (entry.Level, uint8) {
 	var v levelVote
 	for _, s := range c.spans {
 		if s.kind == keyLevel || s.kind == keyMongoS {
-			v.set(s.rank, fieldLevel(s.kind, s.t, c.buf[s.v0:s.v1]))
+			v.set(s.rank, fieldLevel(s.kind, s.t, c.bytes()[s.v0:s.v1]))
 		}
 	}
 	return v.result()
@@ -204,7 +218,14 @@ func (c *collector) result(f Format, l entry.Level, levelRank uint8, fields *[]F
 	if trace < 0 {
 		trace = c.best(keyRequest, jsonString, jsonNumber)
 	}
-	all := string(c.buf)
+	var all string
+	if c.view != nil {
+		// The strings point into the line: Parser's callers are done with
+		// them before the line changes (Parse passes a copy).
+		all = unsafe.String(unsafe.SliceData(c.view), len(c.view))
+	} else {
+		all = string(c.buf)
+	}
 	val := func(i int) string {
 		if i < 0 {
 			return ""

@@ -282,13 +282,13 @@ func (g *Group) rust(body []byte, ind int) (ok, decided bool) {
 // pg continues a PostgreSQL message with its DETAIL, HINT, STATEMENT,
 // CONTEXT, QUERY and LOCATION lines from the same backend. These carry a
 // timestamp of their own: they are the exception to that rule.
-func (g *Group) pg(t []byte) (ok, decided bool) {
-	pid, tag, isPG := pgHeader(trimBlankLeft(t))
-	if !isPG {
+func (g *Group) pg(t []byte, m *pgMemo) (ok, decided bool) {
+	h := m.header(trimBlankLeft(t))
+	if !h.ok {
 		return false, false
 	}
-	same := g.pidLen == 0 || len(pid) == 0 || string(pid) == string(g.pid[:g.pidLen])
-	return pgDetail(tag) && same, true
+	same := g.pidLen == 0 || len(h.pid) == 0 || string(h.pid) == string(g.pid[:g.pidLen])
+	return pgDetail(h.tag) && same, true
 }
 
 // pgHeader reads the prefix of a PostgreSQL log line ("2024-01-01

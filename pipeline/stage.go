@@ -82,13 +82,18 @@ func (p *stage) take(it entry.Item, now time.Time) {
 func (p *stage) line(e entry.Entry, now time.Time) {
 	e.Level, e.Format = logline.Quick(e.Msg)
 	k := key{e.Src, e.Stream}
+	var next logline.Group
+	started := false // next holds the group e opens
 	if i, ok := p.openSlot(k); ok {
 		s := &p.queue[i]
 		// A structured line never continues anything.
-		if e.Format == entry.Text && s.lines < maxGroupLines && len(s.e.Msg)+len(e.Msg) < maxGroupBytes && s.g.Add(e.Msg) {
-			s.join(e)
-			s.last = now
-			return
+		if e.Format == entry.Text && s.lines < maxGroupLines && len(s.e.Msg)+len(e.Msg) < maxGroupBytes {
+			if s.g.Next(e.Msg, e.Level, &next) {
+				s.join(e)
+				s.last = now
+				return
+			}
+			started = true
 		}
 		s.open = false
 		if p.o.NoGroup {
@@ -101,7 +106,14 @@ func (p *stage) line(e entry.Entry, now time.Time) {
 	}
 	p.queue = append(p.queue, slot{e: e, lines: 1, open: true, last: now, key: k})
 	s := &p.queue[len(p.queue)-1]
-	s.g.StartLevel(e.Msg, e.Level)
+	switch {
+	case started:
+		s.g = next
+	case e.Format != entry.Text:
+		s.g.StartStructured(e.Msg, e.Level)
+	default:
+		s.g.StartLevel(e.Msg, e.Level)
+	}
 	p.setOpen(k, len(p.queue)-1)
 }
 

@@ -63,12 +63,16 @@ func BenchmarkLinesBatch(b *testing.B) {
 
 // Benchmark lines of each kind, as the pipeline hands them over.
 var (
-	benchText    = []byte("2026-11-21 02:22:03.600 UTC [42] WARNING:  checkpoints are occurring too frequently (29 seconds apart)")
-	benchJSON    = []byte(`{"level":"info","ts":1704110400.123456,"caller":"server/main.go:42","msg":"request served","method":"GET","path":"/api/v1/items","status":200,"duration_ms":12.5,"trace_id":"4bf92f3577b34da6a3ce929d0e0e4736"}`)
-	benchLogfmt  = []byte(`time=2024-01-01T12:00:00.000Z level=INFO msg="request served" method=GET path=/api/v1/items status=200 duration=12.5ms`)
+	benchText   = []byte("2026-11-21 02:22:03.600 UTC [42] WARNING:  checkpoints are occurring too frequently (29 seconds apart)")
+	benchJSON   = []byte(`{"level":"info","ts":1704110400.123456,"caller":"server/main.go:42","msg":"request served","method":"GET","path":"/api/v1/items","status":200,"duration_ms":12.5,"trace_id":"4bf92f3577b34da6a3ce929d0e0e4736"}`)
+	benchLogfmt = []byte(`time=2024-01-01T12:00:00.000Z level=INFO msg="request served" method=GET path=/api/v1/items status=200 duration=12.5ms`)
+	// benchSeq is a line of `make bench`'s data (the log generator's
+	// sequenced lines, padded to 100 bytes).
+	benchSeq = []byte("host=4f1c2a9e0b7d boot=1 seq=123456 stream=out xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")
+
 	benchEntries = func() map[string]entry.Entry {
 		m := map[string]entry.Entry{}
-		for name, msg := range map[string][]byte{"text": benchText, "json": benchJSON, "logfmt": benchLogfmt} {
+		for name, msg := range map[string][]byte{"text": benchText, "json": benchJSON, "logfmt": benchLogfmt, "seq": benchSeq} {
 			e := entry.Entry{Time: t0, Src: api1, Stream: entry.Stdout, Msg: msg}
 			e.Level, e.Format = logline.Quick(msg)
 			m[name] = e
@@ -95,6 +99,8 @@ func BenchmarkRender(b *testing.B) {
 		{"json structured color", "json", Options{Color: true, Timestamps: true}},
 		{"json raw", "json", Options{Raw: true}},
 		{"logfmt structured color", "logfmt", Options{Color: true}},
+		{"bench line plain", "seq", Options{}},
+		{"bench line color", "seq", Options{Color: true}},
 		{"grouped java 9 lines color", "grouped", Options{Color: true, Timestamps: true}},
 	} {
 		b.Run(bm.name, func(b *testing.B) {

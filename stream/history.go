@@ -105,6 +105,7 @@ const mergeSkew = int64(250 * time.Millisecond)
 type mergeSource struct {
 	ch     <-chan Item
 	q      [4][]entry.Entry // by entry.Stream
+	base   [4][]entry.Entry // the arrays under q, to reuse once emptied
 	newest int64            // newest timestamp read so far
 	done   bool
 	order  int
@@ -140,31 +141,55 @@ func (s *mergeSource) advance(ctx context.Context, out chan<- Item) bool {
 			continue
 		}
 		for _, e := range it.Lines {
-			s.q[e.Stream&3] = append(s.q[e.Stream&3], e)
+			s.push(e)
 			s.newest = max(s.newest, e.Time)
 		}
 	}
 }
 
-// settled reports whether the head of stream i can go: every other stream
-// has a later head queued, or the log has moved on past the skew.
+// settled reports whether the head of stream i can go: the container's
+// other stream (stdout for stderr, stderr for stdout; a TTY has one) has a
+// later head queued, or the log has moved on past the skew.
 func (s *mergeSource) settled(i int) bool {
 	t := s.q[i][0].Time
-	if s.done || s.newest >= t+mergeSkew {
+	if s.done || s.newest >= t+mergeSkew || entry.Stream(i) == entry.TTY {
 		return true
 	}
-	for j := range s.q {
-		if j != i && len(s.q[j]) == 0 {
-			return false
-		}
+	other := entry.Stderr
+	if entry.Stream(i) == entry.Stderr {
+		other = entry.Stdout
 	}
-	return true
+	return len(s.q[other]) > 0
+}
+
+// push queues e on its stream. A queue that pop emptied, or that reached
+// the end of its array with the front free, starts again at the front, so
+// that a container read batch after batch reuses one array per stream
+// instead of growing a new one for every batch.
+func (s *mergeSource) push(e entry.Entry) {
+	i := e.Stream & 3
+	q := s.q[i]
+	switch b := s.base[i]; {
+	case b == nil:
+	case len(q) == 0:
+		q = b[:0]
+	case len(q) == cap(q) && len(q) <= cap(b)/2:
+		// At the end of the array with its front free: move to the front.
+		q = b[:copy(b[:len(q)], q)]
+		clear(b[len(q):cap(b)])
+	}
+	q = append(q, e)
+	if cap(q) > cap(s.base[i]) || s.base[i] == nil {
+		s.base[i] = q[:0:cap(q)]
+	}
+	s.q[i] = q
 }
 
 // pop removes the line advance found.
 func (s *mergeSource) pop() entry.Entry {
 	q := &s.q[s.next&3]
 	e := (*q)[0]
+	(*q)[0] = entry.Entry{} // its message is the batch arena's: let it go
 	*q = (*q)[1:]
 	return e
 }
