@@ -212,6 +212,13 @@ func kindOf(t []byte, m *pgMemo) (groupKind, pgLine) {
 	switch {
 	case len(b) == 0:
 		return groupNone, pgLine{}
+	case isDigit(b[0]) || b[0] == '[':
+		// A timestamp or a bracketed field first, as most log lines have:
+		// no crash report's first line starts so, but a Java exception's
+		// class name may hold digits.
+		if javaHeader(b) {
+			return groupJava, pgLine{}
+		}
 	case hasPrefix(b, "Traceback (most recent call last):"):
 		return groupPython, pgLine{}
 	case goHeader(b):

@@ -8,14 +8,19 @@ const maxFlatten = 32
 // jsonFields collects the fields of a JSON object line into c: nested
 // objects flattened with dots ("a.b.c"), an empty object as "{}", arrays and
 // over-deep objects as compact JSON text, strings decoded, numbers and
-// literals as written. It reports false if b is not a JSON object.
+// literals as written. It reports false if b is not a JSON object (alone on
+// its line, blanks aside).
 func jsonFields(b []byte, c *collector) bool {
 	p := jsonParser{jsonScan: jsonScan{b: b}, c: c}
 	p.ws()
 	if p.i >= len(b) || b[p.i] != '{' {
 		return false
 	}
-	return p.members(-1, -1, 0, false)
+	if !p.members(-1, -1, 0, false) {
+		return false
+	}
+	p.ws()
+	return p.i == len(b)
 }
 
 type jsonParser struct {

@@ -63,12 +63,11 @@ func (p *Parser) Parse(msg []byte) Parsed {
 		p.c, p.fields = collector{}, nil
 	}
 	if len(b) > 0 && b[0] == '{' {
-		if l, rank, ok := scanJSON(b); ok {
-			c := p.c.reset(len(b), bytes.Count(b, []byte{':'})+1)
-			if jsonFields(b, c) {
-				c.dropDuplicates()
-				return c.result(JSON, l, rank, &p.fields)
-			}
+		c := p.c.reset(len(b), bytes.Count(b, []byte{':'})+1)
+		if jsonFields(b, c) {
+			c.dropDuplicates()
+			l, rank := c.voteJSON()
+			return c.result(JSON, l, rank, &p.fields)
 		}
 	}
 	if bytes.IndexByte(b, '=') > 0 {
@@ -188,6 +187,33 @@ func (c *collector) superseded() []bool {
 		}
 	}
 	return dead
+}
+
+// voteJSON computes the level of a JSON object's collected fields as
+// quickJSON does: vote, and a CLEF event (a top-level @t, @m or @mt key)
+// without a level is Information.
+func (c *collector) voteJSON() (entry.Level, uint8) {
+	var v levelVote
+	b := c.bytes()
+	for i, s := range c.spans {
+		if i == 0 || c.spans[i-1].top != s.top {
+			top := b[s.k0 : s.k0+s.topLen]
+			if isCLEFKey(top) {
+				v.clef = true
+			}
+			if s.k1-s.k0 != s.topLen {
+				// The member's value is an object (its fields are flattened):
+				// a level key holding one states no level.
+				if kind, rank := classifyKey(top); kind == keyLevel || kind == keyMongoS {
+					v.set(rank, entry.Unknown)
+				}
+			}
+		}
+		if s.kind == keyLevel || s.kind == keyMongoS {
+			v.set(s.rank, fieldLevel(s.kind, s.t, b[s.v0:s.v1]))
+		}
+	}
+	return v.result()
 }
 
 // vote computes the level of the collected fields as quickLogfmt does.
