@@ -3,11 +3,13 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/docker-devlogs/devlogs/entry"
+	"github.com/docker-devlogs/devlogs/filter"
 	"gotest.tools/v3/assert"
 )
 
@@ -24,14 +26,13 @@ func ln(src *entry.Source, ts int64, msg string) entry.Entry {
 func runAll(t *testing.T, o Options, items ...entry.Item) []entry.Item {
 	t.Helper()
 	in, out := make(chan entry.Item), make(chan entry.Item, 64)
-	done := make(chan struct{})
-	go func() { Run(t.Context(), in, out, o); close(done) }()
-	for _, it := range items {
-		in <- it
-	}
-	close(in)
-	<-done
-	close(out)
+	go func() { Run(t.Context(), in, out, o); close(out) }()
+	go func() {
+		for _, it := range items {
+			in <- it
+		}
+		close(in)
+	}()
 	var got []entry.Item
 	for it := range out {
 		got = append(got, it)
@@ -138,8 +139,8 @@ func TestNoGroupKeepsEveryLineApart(t *testing.T) {
 }
 
 // BenchmarkPipeline measures the pipeline stage alone (level detection,
-// multi-line grouping, the filter's place in it) on batches of 1,024 lines,
-// per line. "text" is a PostgreSQL line, the costliest common text line
+// multi-line grouping, and a filter chain: a minimum level and an exclude
+// pattern) on batches of 1,024 lines, per line. "text" is a PostgreSQL line, the costliest common text line
 // (its header is read for the level and for grouping); "text mix" cycles
 // through a PostgreSQL, an nginx access and an application line.
 func BenchmarkPipeline(b *testing.B) {
@@ -160,7 +161,11 @@ func BenchmarkPipeline(b *testing.B) {
 			in, out := make(chan entry.Item, 4), make(chan entry.Item, 4)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			go Run(ctx, in, out, Options{})
+			chain, err := filter.Compile(filter.Options{MinLevel: entry.Debug, Exclude: []string{"healthz"}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			go Run(ctx, in, out, Options{Match: chain.Match})
 			go func() {
 				for range out {
 				}
@@ -173,5 +178,52 @@ func BenchmarkPipeline(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/line")
 		})
+	}
+}
+
+// TestInterleavedSourcesKeepTheirGroups feeds lines of three sources and
+// two streams interleaved at random, in batches of random sizes, each
+// source alternating log lines and indented continuation lines, and checks
+// that every line comes out once, inside an entry of its own source and
+// stream, grouped with exactly the lines that followed it in that stream.
+func TestInterleavedSourcesKeepTheirGroups(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	srcs := []*entry.Source{api, worker, {Service: "db", Name: "db-1"}}
+	type stream struct {
+		src *entry.Source
+		s   entry.Stream
+	}
+	var in []entry.Entry
+	want := map[stream][]string{} // the expected entries, per stream
+	var seq int
+	for range 3000 {
+		st := stream{srcs[rng.IntN(len(srcs))], entry.Stream(1 + rng.IntN(2))}
+		seq++
+		msg := fmt.Sprintf("2026-11-21 10:00:00 INFO line %d", seq)
+		cont := len(want[st]) > 0 && rng.IntN(3) == 0
+		if cont {
+			msg = fmt.Sprintf("    at frame %d", seq)
+			want[st][len(want[st])-1] += "\n" + msg
+		} else {
+			want[st] = append(want[st], msg)
+		}
+		in = append(in, entry.Entry{Time: int64(seq), Src: st.src, Stream: st.s, Msg: []byte(msg)})
+	}
+	var items []entry.Item
+	for len(in) > 0 {
+		n := min(len(in), 1+rng.IntN(40))
+		items = append(items, entry.Item{Lines: in[:n]})
+		in = in[n:]
+	}
+	got := map[stream][]string{}
+	for _, it := range runAll(t, Options{GroupWait: time.Hour}, items...) {
+		for _, e := range it.Lines {
+			st := stream{e.Src, e.Stream}
+			got[st] = append(got[st], string(e.Msg))
+		}
+	}
+	assert.Equal(t, len(got), len(want))
+	for st, w := range want {
+		assert.DeepEqual(t, got[st], w)
 	}
 }

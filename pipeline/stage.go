@@ -51,10 +51,27 @@ func (p *stage) openSlot(k key) (int, bool) {
 	return i, ok
 }
 
-// setOpen records i as k's open slot.
+// setOpen records i as k's open slot. The slot of the last source seen is
+// kept in lastIdx only (its entry in open may be stale): a run of lines of
+// one container does not write the map for every line.
 func (p *stage) setOpen(k key, i int) {
+	if p.lastOK {
+		if k == p.lastKey {
+			p.lastIdx = i
+			return
+		}
+		p.open[p.lastKey] = p.lastIdx // another source now: bring its entry up to date
+	}
 	p.open[k] = i
 	p.lastKey, p.lastIdx, p.lastOK = k, i, true
+}
+
+// slotOf returns the open slot of k, an entry of open holding i.
+func (p *stage) slotOf(k key, i int) int {
+	if p.lastOK && k == p.lastKey {
+		return p.lastIdx
+	}
+	return i
 }
 
 func (p *stage) take(it entry.Item, now time.Time) {
@@ -129,7 +146,7 @@ func (s *slot) join(e entry.Entry) {
 
 func (p *stage) close(k key) {
 	if i, ok := p.open[k]; ok {
-		p.queue[i].open = false
+		p.queue[p.slotOf(k, i)].open = false
 		p.forget(k)
 	}
 }
@@ -150,7 +167,7 @@ func (p *stage) closeAll() {
 // expire closes the groups that waited long enough for a continuation.
 func (p *stage) expire(now time.Time) {
 	for k, i := range p.open {
-		if now.Sub(p.queue[i].last) >= p.o.GroupWait {
+		if now.Sub(p.queue[p.slotOf(k, i)].last) >= p.o.GroupWait {
 			p.close(k)
 		}
 	}
@@ -159,8 +176,8 @@ func (p *stage) expire(now time.Time) {
 // nextDeadline returns when the next open group expires.
 func (p *stage) nextDeadline() (time.Time, bool) {
 	var d time.Time
-	for _, i := range p.open {
-		if t := p.queue[i].last.Add(p.o.GroupWait); d.IsZero() || t.Before(d) {
+	for k, i := range p.open {
+		if t := p.queue[p.slotOf(k, i)].last.Add(p.o.GroupWait); d.IsZero() || t.Before(d) {
 			d = t
 		}
 	}
