@@ -1,5 +1,10 @@
 package logline
 
+import (
+	"bytes"
+	"unicode/utf8"
+)
+
 // maxFlatten is the depth down to which nested objects become dotted
 // fields; deeper objects are kept whole as compact JSON text, which bounds
 // the length of the flattened keys.
@@ -10,17 +15,44 @@ const maxFlatten = 32
 // over-deep objects as compact JSON text, strings decoded, numbers and
 // literals as written. It reports false if b is not a JSON object (alone on
 // its line, blanks aside).
+//
+// A flat object (one '{', no '[') that is valid UTF-8 and holds no
+// backslash is read in place: its keys and values are the line's own
+// bytes, so the spans point into b (c.view) and nothing is copied.
 func jsonFields(b []byte, c *collector) bool {
+	if jsonView && flatPlain(b) {
+		c.view = b
+		p := jsonParser{jsonScan: jsonScan{b: b}, c: c, view: true}
+		if ok := p.line(); !p.notFlat {
+			return ok
+		}
+		c.reset(len(b), len(c.spans)) // not flat after all: copy
+	}
 	p := jsonParser{jsonScan: jsonScan{b: b}, c: c}
+	return p.line()
+}
+
+// jsonView lets jsonFields read flat lines in place (the fuzz test turns
+// it off to compare both ways).
+var jsonView = true
+
+// flatPlain is jsonFields' test for reading b in place.
+func flatPlain(b []byte) bool {
+	return bytes.Count(b, []byte{'{'}) == 1 && bytes.IndexByte(b, '[') < 0 &&
+		bytes.IndexByte(b, '\\') < 0 && utf8.Valid(b)
+}
+
+// line reads the line's object and checks that only blanks follow.
+func (p *jsonParser) line() bool {
 	p.ws()
-	if p.i >= len(b) || b[p.i] != '{' {
+	if p.i >= len(p.b) || p.b[p.i] != '{' {
 		return false
 	}
 	if !p.members(-1, -1, 0, false) {
 		return false
 	}
 	p.ws()
-	return p.i == len(b)
+	return p.i == len(p.b)
 }
 
 type jsonParser struct {
@@ -28,6 +60,9 @@ type jsonParser struct {
 	c      *collector
 	top    int // ordinal of the current top-level member
 	topLen int // length of its key
+	// view: keys and values are read in place (see jsonFields); notFlat
+	// reports a value that cannot be.
+	view, notFlat bool
 }
 
 // members reads the object at p.i. Its keys are prefixed with buf[pk0:pk1]
@@ -47,13 +82,22 @@ func (p *jsonParser) members(pk0, pk1, depth int, underLog bool) bool {
 			return false
 		}
 		c := p.c
-		k0 := len(c.buf)
-		if pk0 >= 0 {
-			c.buf = append(c.buf, c.buf[pk0:pk1]...)
-			c.buf = append(c.buf, '.')
+		var k0, k1 int
+		switch {
+		case p.view && pk0 >= 0:
+			p.notFlat = true
+			return false
+		case p.view:
+			k0, k1 = a, z
+		default:
+			k0 = len(c.buf)
+			if pk0 >= 0 {
+				c.buf = append(c.buf, c.buf[pk0:pk1]...)
+				c.buf = append(c.buf, '.')
+			}
+			c.buf = appendUnescaped(c.buf, p.b[a:z])
+			k1 = len(c.buf)
 		}
-		c.buf = appendUnescaped(c.buf, p.b[a:z])
-		k1 := len(c.buf)
 		sub := k0
 		if pk0 >= 0 {
 			sub += pk1 - pk0 + 1
@@ -94,7 +138,7 @@ func (p *jsonParser) member(k0, k1, sub, depth int, underLog bool) bool {
 	if p.i < len(p.b) && p.b[p.i] == '{' && depth+1 < maxFlatten && !p.emptyObject() {
 		log := false
 		if depth == 0 {
-			kind, _ := classifyKey(c.buf[k0:k1])
+			kind, _ := classifyKey(c.bytes()[k0:k1])
 			log = kind == keyLogObj
 		}
 		return p.members(k0, k1, depth+1, log)
@@ -106,20 +150,27 @@ func (p *jsonParser) member(k0, k1, sub, depth int, underLog bool) bool {
 	}
 	s := fieldSpan{k0: k0, k1: k1, top: p.top, topLen: p.topLen, t: t}
 	s.v0 = len(c.buf)
-	switch t {
-	case jsonString:
+	switch {
+	case p.view && (t == jsonObject || t == jsonArray):
+		p.notFlat = true
+		return false
+	case p.view:
+		s.v0, s.v1 = v0, v1
+	case t == jsonString:
 		c.buf = appendUnescaped(c.buf, p.b[v0:v1])
-	case jsonObject, jsonArray:
+	case t == jsonObject || t == jsonArray:
 		c.buf = appendCompact(c.buf, p.b[start:p.i])
 	default:
 		c.buf = append(c.buf, p.b[v0:v1]...)
 	}
-	s.v1 = len(c.buf)
-	s.kind, s.rank = classifyKey(c.buf[k0:k1])
+	if !p.view {
+		s.v1 = len(c.buf)
+	}
+	s.kind, s.rank = classifyKey(c.bytes()[k0:k1])
 	switch {
 	case underLog && depth == 1:
 		s.kind, s.rank = keyOther, 0
-		if kind, rank := classifyKey(c.buf[sub:k1]); kind == keyLevel && rank == 1 {
+		if kind, rank := classifyKey(c.bytes()[sub:k1]); kind == keyLevel && rank == 1 {
 			s.kind, s.rank = keyLevel, nestedLogLevelRank
 		}
 	case depth > 0 && s.kind != keyTrace && s.kind != keyRequest:

@@ -167,9 +167,9 @@ func (c *collector) superseded() []bool {
 	}
 	if len(tops) <= len(small) {
 		for i, a := range tops {
-			ka := c.buf[a.k0:a.k1]
+			ka := c.bytes()[a.k0:a.k1]
 			for _, b := range tops[i+1:] {
-				if string(ka) == string(c.buf[b.k0:b.k1]) {
+				if string(ka) == string(c.bytes()[b.k0:b.k1]) {
 					mark(i)
 					break
 				}
@@ -179,10 +179,10 @@ func (c *collector) superseded() []bool {
 	}
 	last := make(map[string]int, len(tops))
 	for i, a := range tops {
-		last[string(c.buf[a.k0:a.k1])] = i
+		last[string(c.bytes()[a.k0:a.k1])] = i
 	}
 	for i, a := range tops {
-		if last[string(c.buf[a.k0:a.k1])] != i {
+		if last[string(c.bytes()[a.k0:a.k1])] != i {
 			mark(i)
 		}
 	}

@@ -259,7 +259,10 @@ func TestLinesDoNotAllocate(t *testing.T) {
 	msg := []byte(strings.Repeat("0123456789", 10))
 	es := []entry.Entry{{Time: t0, Src: api1, Msg: msg}, {Time: t0 + 1, Src: worker1, Msg: msg},
 		{Time: t0 + 2, Src: api1, Msg: msg, Level: entry.Error}, grouped(api1, 3, javaTrace...),
-		{Time: t0 + 4, Src: api1, Msg: []byte("\x1b[31mred\x1b[0m \x1b[6n"), Level: entry.Warn}}
+		{Time: t0 + 4, Src: api1, Msg: []byte("\x1b[31mred\x1b[0m \x1b[6n"), Level: entry.Warn},
+		// structured lines that need no decoding are read in place
+		{Time: t0 + 5, Src: api1, Msg: []byte(`{"level":"info","msg":"job done","job":"job-1","ms":17}`), Level: entry.Info, Format: entry.JSON},
+		{Time: t0 + 6, Src: api1, Msg: []byte(`level=warn msg="slow query" table=users ms=1234`), Level: entry.Warn, Format: entry.Logfmt}}
 	for _, o := range []Options{{}, {Timestamps: true}, {Color: true, Timestamps: true}, {NoPrefix: true},
 		{Color: true, ANSI: true}, {ANSI: true, Raw: true}} {
 		term := NewTerminal(discard{}, discard{}, o)
