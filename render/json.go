@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/docker-devlogs/devlogs/entry"
+	"github.com/docker-devlogs/devlogs/logline"
 )
 
 // JSONOptions say how a JSON sink renders. The zero value parses structured
@@ -21,8 +22,9 @@ type JSONOptions struct {
 // use.
 type JSON struct {
 	writer
-	o  JSONOptions
-	ts stamper
+	o      JSONOptions
+	ts     stamper
+	parser logline.Parser
 }
 
 // NewJSON returns a JSON sink writing lines to out and notices to errOut.
@@ -50,7 +52,7 @@ func (j *JSON) appendRecord(b []byte, e *entry.Entry) []byte {
 	if src == nil {
 		src = &noSource
 	}
-	p := parseEntry(e, j.o.Raw)
+	p := parseEntry(e, j.o.Raw, &j.parser)
 	b = append(b, `{"time":"`...)
 	b = j.ts.append(b, e.Time)
 	b = append(b, `","service":`...)

@@ -162,14 +162,21 @@ type parsed struct {
 	grouped    bool
 }
 
-// parseEntry parses e unless it is text or raw is asked for.
-func parseEntry(e *entry.Entry, raw bool) parsed {
+// parseEntry parses e unless it is text or raw is asked for, with lp when
+// not nil (the result is then good until lp's next Parse), else with
+// logline.Parse.
+func parseEntry(e *entry.Entry, raw bool, lp *logline.Parser) parsed {
 	first, rest := splitGroup(e)
 	grouped := e.Flags&entry.Grouped != 0
 	if raw || e.Format == entry.Text {
 		return parsed{grouped: grouped}
 	}
-	p := logline.Parse(first)
+	var p logline.Parsed
+	if lp != nil {
+		p = lp.Parse(first)
+	} else {
+		p = logline.Parse(first)
+	}
 	if p.Format == entry.Text {
 		return parsed{grouped: grouped}
 	}

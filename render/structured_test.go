@@ -145,10 +145,10 @@ func TestNeedsQuote(t *testing.T) {
 
 func TestParseEntryKeepsTextUnparsed(t *testing.T) {
 	e := detected(api1, 0, `{"level":"info","msg":"m"}`)
-	assert.Assert(t, parseEntry(&e, false).structured)
-	assert.Assert(t, !parseEntry(&e, true).structured)
+	assert.Assert(t, parseEntry(&e, false, nil).structured)
+	assert.Assert(t, !parseEntry(&e, true, nil).structured)
 	e.Format = entry.Text
-	assert.Assert(t, !parseEntry(&e, false).structured)
+	assert.Assert(t, !parseEntry(&e, false, nil).structured)
 	p := logline.Parse(e.Msg)
 	assert.Equal(t, p.Message, "m")
 }

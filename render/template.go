@@ -124,7 +124,7 @@ func (t *Template) view(e *entry.Entry) *View {
 	if src == nil {
 		src = &noSource
 	}
-	p := parseEntry(e, t.o.Raw)
+	p := parseEntry(e, t.o.Raw, nil) // a template may keep what it is given
 	var ts [tsLen]byte
 	v := &View{
 		Time:      time.Unix(0, e.Time).UTC(),
