@@ -30,13 +30,17 @@ import (
 // crash-looping container waits to restart ("restarting"): a loop keyed on
 // it reopens the stream thousands of times a second.
 type tracked struct {
-	f    *Follower
-	id   string
-	src  *entry.Source
-	cur  cursor
-	asm  assembler
-	rep  repeats
-	wake chan struct{}
+	f   *Follower
+	id  string
+	src *entry.Source
+	cur cursor
+	asm assembler
+	rep repeats
+	// reread and rot repair what a follow stream gets wrong while the log
+	// rotates (rotation.go).
+	reread rereads
+	rot    rotationWatch
+	wake   chan struct{}
 	// dying is signalled by a die event: the follow stream is cut at once
 	// and the log read to its end before the daemon can remove it.
 	dying chan struct{}
@@ -97,6 +101,7 @@ func (c *tracked) run(ctx context.Context) {
 			c.notice(entry.Unreadable, `log driver "none" keeps no logs: nothing to show`)
 			return
 		}
+		c.reread.on = c.rot.configure(st.HostConfig)
 		c.generation(st)
 		if st.State.Status == container.StateCreated {
 			// Never started: no log yet. Wait for its start event.
@@ -119,7 +124,7 @@ func (c *tracked) run(ctx context.Context) {
 			bo.reset()
 			c.failures = 0
 		}
-		if errors.Is(err, errSilent) {
+		if errors.Is(err, errSilent) || errors.Is(err, errSkipped) {
 			continue // reopen at once from the cursor
 		}
 		if errors.Is(err, errDying) {

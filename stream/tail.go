@@ -82,7 +82,8 @@ func (c *tracked) read(ctx context.Context, req request, out chan<- Item) (frame
 		p := newPump(rctx, body)
 		waits = append(waits, func() { p.stop(body) })
 		r = &idleReader{ctx: rctx, p: p, onIdle: b.send, pending: c.asm.idlePending,
-			onTimeout: func() { c.asm.flushIdle(); b.send() }}
+			onTimeout:  func() { c.asm.flushIdle(); b.send() },
+			stallAfter: c.rot.stallAfter, onStall: c.stalled}
 	} else {
 		waits = append(waits, func() { _ = body.Close() })
 	}
@@ -98,7 +99,7 @@ func (c *tracked) read(ctx context.Context, req request, out chan<- Item) (frame
 	if c.src.TTY {
 		dec = &ttyDecoder{r: br}
 	}
-	err = c.consume(dec, sk, &frames, wd)
+	err = c.consume(dec, sk, &frames, wd, req.follow)
 	if cause := context.Cause(rctx); errors.Is(cause, errSilent) || errors.Is(cause, errDying) {
 		err = cause
 	}
@@ -152,8 +153,11 @@ func (c *tracked) cutOnDie(ctx context.Context, cancel context.CancelCauseFunc) 
 	return done
 }
 
-// consume reads frames until the stream ends.
-func (c *tracked) consume(dec decoder, sk *skipper, frames *int64, wd *watchdog) error {
+// consume reads frames until the stream ends, or until a follow stream
+// seems to have skipped a rotated file (errSkipped: the frame that showed it
+// is left for the reopened stream).
+func (c *tracked) consume(dec decoder, sk *skipper, frames *int64, wd *watchdog, follow bool) error {
+	first := true
 	for {
 		f, err := dec.next()
 		if err != nil {
@@ -172,12 +176,26 @@ func (c *tracked) consume(dec decoder, sk *skipper, frames *int64, wd *watchdog)
 		if sk != nil && sk.skip(f.ts) {
 			continue
 		}
+		if c.reread.repeat(f, &c.cur) {
+			c.f.log.Debug("dropped a line the daemon sent again", "container", c.src.Name, "total", c.reread.dropped)
+			continue
+		}
+		// Before repeats records the frame: the reopened stream sends it
+		// again, and it must not pass for a repeat then.
+		if follow && c.rot.skipSuspect(c.cur.last, f.ts, first) {
+			c.f.log.Debug("follow stream may have skipped a rotated file; reopening", "container", c.src.Name,
+				"gap", time.Duration(f.ts-c.cur.last), "reopens", c.rot.reopens, "recovered", c.rot.recovers)
+			return errSkipped
+		}
+		first = false
 		if c.rep.repeat(f) {
 			c.f.log.Debug("dropped a line the daemon sent twice", "container", c.src.Name, "total", c.rep.dropped)
 			continue
 		}
 		*frames++
 		c.cur.seen(f.ts)
+		c.reread.shown(f)
+		c.rot.shown(f.ts, len(f.msg))
 		c.asm.add(f)
 	}
 }
@@ -316,15 +334,18 @@ func (p *pump) stop(body io.Closer) {
 
 // idleReader reads a pump. When it has nothing buffered and would have to
 // wait, it first calls onIdle (send what is batched), and while a partial
-// line is pending it calls onTimeout after idleFlush.
+// line is pending it calls onTimeout after idleFlush. When nothing arrives
+// for stallAfter (if not 0), onStall may end the stream with an error.
 type idleReader struct {
-	ctx       context.Context
-	p         *pump
-	cur, buf  []byte
-	err       error
-	onIdle    func()
-	pending   func() bool
-	onTimeout func()
+	ctx        context.Context
+	p          *pump
+	cur, buf   []byte
+	err        error
+	onIdle     func()
+	pending    func() bool
+	onTimeout  func()
+	stallAfter func() time.Duration
+	onStall    func() error
 }
 
 func (r *idleReader) Read(p []byte) (int, error) {
@@ -355,17 +376,26 @@ func (r *idleReader) Read(p []byte) (int, error) {
 // wait blocks for the next buffer, flushing a pending partial line when the
 // stream stays quiet.
 func (r *idleReader) wait() error {
-	var timeout <-chan time.Time
+	var timeout, stall <-chan time.Time
 	if r.pending() {
 		t := time.NewTimer(idleFlush)
 		defer t.Stop()
 		timeout = t.C
+	}
+	if r.stallAfter != nil {
+		if d := r.stallAfter(); d > 0 {
+			t := time.NewTimer(d)
+			defer t.Stop()
+			stall = t.C
+		}
 	}
 	select {
 	case c := <-r.p.full:
 		r.take(c)
 	case <-timeout:
 		r.onTimeout()
+	case <-stall:
+		return r.onStall()
 	case <-r.ctx.Done():
 		return r.ctx.Err()
 	}
