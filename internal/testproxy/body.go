@@ -28,10 +28,15 @@ type body struct {
 
 	start time.Time
 	last  atomic.Int64 // time of the last delivery, from start
+
+	tap io.Writer // a copy of a logs body (TapLogs), nil when not tapped
 }
 
 func (p *Proxy) newBody(ctx context.Context, x *exchange, rc io.ReadCloser) *body {
 	b := &body{p: p, x: x, ctx: ctx, rc: rc, buf: make([]byte, 32<<10), start: time.Now()}
+	if x.kind == kindLogs || x.kind == kindFollow {
+		b.tap = p.logsTap(x)
+	}
 	if x.kind == kindFollow || x.kind == kindEvents {
 		go b.watchIdle()
 	}
@@ -72,6 +77,9 @@ func (b *body) Close() error { return b.rc.Close() }
 // split into its newline-terminated messages, which pass or are dropped
 // whole.
 func (b *body) take(data []byte) {
+	if b.tap != nil {
+		_, _ = b.tap.Write(data)
+	}
 	if b.x.kind != kindEvents {
 		b.out.Write(data)
 		return

@@ -80,6 +80,8 @@ type Proxy struct {
 
 	chunkMax int // Rechunk; 0 is off
 	rng      *rand.Rand
+
+	tap func(id string, follow bool) io.Writer // TapLogs; nil is off
 }
 
 // Start listens on a new socket in dir and forwards to the daemon's socket.
@@ -185,6 +187,7 @@ func boolValue(s string) bool {
 // exchange is a request being forwarded.
 type exchange struct {
 	kind   kind
+	id     string             // the container of a logs request
 	conn   net.Conn           // the client's connection, nil if unknown
 	cancel context.CancelFunc // cancels the upstream request
 }
@@ -208,6 +211,9 @@ func (p *Proxy) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
 	x := &exchange{kind: classify(r), cancel: cancel}
+	if m := logsPath.FindStringSubmatch(r.URL.Path); m != nil {
+		x.id = m[1]
+	}
 	x.conn, _ = r.Context().Value(connKey{}).(net.Conn)
 	p.mu.Lock()
 	p.exchanges[x] = struct{}{}
