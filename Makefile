@@ -8,7 +8,7 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.
 LDFLAGS   := -s -w -X main.version=$(VERSION)
 PLUGINS   ?= $(or $(DOCKER_CONFIG),$(HOME)/.docker)/cli-plugins
 FUZZTIME  ?= 5s
-SOAK      ?= TestRestartsAndRecreatesLoseNothing|TestCutConnectionsLoseNothing|TestIdleStreamClosedThenBurst|TestDroppedEventsStillDiscovered|TestFanOut
+SOAK      ?= TestRestartsAndRecreatesLoseNothing|TestCutConnectionsLoseNothing|TestIdleStreamClosedThenBurst|TestDroppedEventsStillDiscovered|TestFanOut|TestFastRotationLosesNothing|TestSlowReaderLosesNothing
 UNIT      := $(shell $(GO) list ./... | grep -v /e2e)
 
 export CGO_ENABLED := 0
