@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -263,14 +262,7 @@ func (s *slowReader) Interrupt(timeout time.Duration) int {
 	case <-time.After(timeout):
 		return -1
 	}
-	var ee *exec.ExitError
-	if errors.As(s.status, &ee) {
-		return ee.ExitCode()
-	}
-	if s.status != nil {
-		return -1
-	}
-	return 0
+	return testenv.ExitCode(s.status)
 }
 
 // pluginPid returns the process ID of the docker-devlogs plugin the docker

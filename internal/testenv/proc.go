@@ -57,11 +57,17 @@ func (p *Proc) Wait(timeout time.Duration) int {
 	case <-time.After(timeout):
 		return -1
 	}
+	return ExitCode(p.status)
+}
+
+// ExitCode is the exit code a finished exec.Cmd's Wait error stands for:
+// 0 for nil, the process's code for an exit error, -1 otherwise.
+func ExitCode(err error) int {
 	var ee *exec.ExitError
-	if errors.As(p.status, &ee) {
+	if errors.As(err, &ee) {
 		return ee.ExitCode()
 	}
-	if p.status != nil {
+	if err != nil {
 		return -1
 	}
 	return 0
