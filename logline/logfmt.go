@@ -105,10 +105,6 @@ func quickLogfmt(b []byte) (entry.Level, bool) {
 	return l, true
 }
 
-// logfmtView lets logfmtFields point into the line (the fuzz test turns it
-// off to compare both ways).
-var logfmtView = true
-
 // logfmtFields collects the pairs of a logfmt line into c and reports
 // whether b is a logfmt line as quickLogfmt judges it (c is then complete).
 // Keys are copied with invalid UTF-8 replaced; quoted values are decoded; a
@@ -116,7 +112,7 @@ var logfmtView = true
 // backslash needs no change to any key or value: its spans then point into
 // b itself (c.view), and nothing is copied.
 func logfmtFields(b []byte, c *collector) bool {
-	view := logfmtView && utf8.Valid(b) && bytes.IndexByte(b, '\\') < 0
+	view := !c.copy && utf8.Valid(b) && bytes.IndexByte(b, '\\') < 0
 	if view {
 		c.view = b
 	}

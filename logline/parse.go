@@ -40,8 +40,8 @@ type Parsed struct {
 // Parse reads a line's format, level, message, timestamp field, other fields
 // and trace id. It allocates; use Quick when only the level is needed.
 func Parse(msg []byte) Parsed {
-	var p Parser
-	return p.Parse(bytes.Clone(msg))
+	p := Parser{c: collector{copy: true}}
+	return p.Parse(msg)
 }
 
 // Parser parses lines as Parse does, reusing its buffers from one line to
@@ -60,7 +60,7 @@ const maxParserKeep = 64 << 10
 func (p *Parser) Parse(msg []byte) Parsed {
 	b := trimBlankLeft(msg)
 	if cap(p.c.buf) > maxParserKeep {
-		p.c, p.fields = collector{}, nil
+		p.c, p.fields = collector{copy: p.c.copy}, nil
 	}
 	if len(b) > 0 && b[0] == '{' {
 		c := p.c.reset(len(b), bytes.Count(b, []byte{':'})+1)
@@ -106,6 +106,8 @@ type collector struct {
 	// view, when not nil, is the line itself, which the spans index
 	// instead of buf (nothing needed decoding).
 	view []byte
+	// copy: never read in place (Parse's strings outlive the line).
+	copy bool
 }
 
 // bytes returns what the spans index.
@@ -247,7 +249,7 @@ func (c *collector) result(f Format, l entry.Level, levelRank uint8, fields *[]F
 	var all string
 	if c.view != nil {
 		// The strings point into the line: Parser's callers are done with
-		// them before the line changes (Parse passes a copy).
+		// them before the line changes (Parse reads nothing in place).
 		all = unsafe.String(unsafe.SliceData(c.view), len(c.view))
 	} else {
 		all = string(c.buf)
