@@ -72,8 +72,8 @@ func TestCutConnectionsLoseNothing(t *testing.T) {
 	for _, id := range ids {
 		fewest = min(fewest, a.followsAfterFirst[id])
 	}
-	t.Logf("R10a containers=%d rate=%d/s cuts=%d every %v (%d connections cut) logs-requests=%d (after the first line %d, follow %d; fewest resumed follows of a container %d) resume-window=[%v, %v] lost=%d dup=%d stored=%d shown=%d",
-		n, rate, cuts, cutEvery, conns, a.requests, a.resumed, a.follows, fewest, a.minWindow.Round(time.Millisecond), a.maxWindow.Round(time.Millisecond), r.lost, r.dup, r.stored, r.shown)
+	t.Logf("R10a containers=%d rate=%d/s cuts=%d every %v (%d connections cut) logs-requests=%d (after the first line %d, follow %d; fewest resumed follows of a container %d) resume-window=[%v, %v] (%d with a tail) lost=%d dup=%d stored=%d shown=%d",
+		n, rate, cuts, cutEvery, conns, a.requests, a.resumed, a.follows, fewest, a.minWindow.Round(time.Millisecond), a.maxWindow.Round(time.Millisecond), a.bounded, r.lost, r.dup, r.stored, r.shown)
 	assert.Equal(t, r.lost, 0)
 	assert.Equal(t, r.dup, 0)
 	assert.Equal(t, r.stored, n*lines)
@@ -417,7 +417,12 @@ type resumeAudit struct {
 	requests, resumed, follows int
 	followsAfterFirst          map[string]int // follow requests made after the container's first line showed
 	minWindow, maxWindow       time.Duration  // newest line shown before a resumed request, minus its since
+	bounded                    int            // resumed requests with a tail
 }
+
+// resumeSlack is the number of lines a resumed request's tail may ask for
+// beyond those shown since its since (stream.resumeSlack).
+const resumeSlack, inFlight = 10_000, 1_000
 
 // auditResumes checks the since of every logs request that reached the
 // proxy after the container's first line had been printed by devlogs (any
@@ -434,6 +439,12 @@ type resumeAudit struct {
 //   - S <= F, where F is the daemon timestamp of the container's first line
 //     printed after T: the line following what was shown is not filtered
 //     out by since (which, as the daemon applies it, would lose it).
+//
+// A request with a tail (a number) may start earlier: at a line shown
+// before the window (the daemon reads only the tail, and devlogs drops what
+// precedes the window). Its tail must then be no longer than the lines
+// shown since its since, and resumeSlack more: it does not read the log
+// again from the start either.
 //
 // A read without follow from the same since as the latest follow request is
 // not a resume: it is the watchdog's probe of that stream (which may race
@@ -483,22 +494,35 @@ func auditResumes(t *testing.T, proxy *testproxy.Proxy, out *testenv.Lines, ids 
 			}
 			var newest time.Time
 			var next *shownLine
+			shownSince := 0 // lines shown before the request, stamped at or after since
 			for i := range lines {
 				if lines[i].at.Before(q.Time) {
 					if lines[i].ts.After(newest) {
 						newest = lines[i].ts
 					}
+					if !lines[i].ts.Before(since) {
+						shownSince++
+					}
 				} else if next == nil {
 					next = &lines[i]
 				}
+			}
+			if next != nil && since.After(next.ts) {
+				fail("since is after the first line shown after the request (%s)", next.ts.Format(time.RFC3339Nano))
+			}
+			if tail, err := strconv.Atoi(q.Tail); err == nil {
+				a.bounded++
+				// (lines devlogs had read but not yet printed when it made
+				// the request count in its tail: inFlight allows for them)
+				if tail > shownSince+resumeSlack+inFlight {
+					fail("tail %d: more than the %d lines shown since since, and %d", tail, shownSince, resumeSlack+inFlight)
+				}
+				continue
 			}
 			w := newest.Sub(since)
 			a.minWindow, a.maxWindow = min(a.minWindow, w), max(a.maxWindow, w)
 			if w > resumeWindow+stampSlack {
 				fail("since is %v before the newest line shown before the request (%s): more than the %v window", w, newest.Format(time.RFC3339Nano), resumeWindow)
-			}
-			if next != nil && since.After(next.ts) {
-				fail("since is after the first line shown after the request (%s)", next.ts.Format(time.RFC3339Nano))
 			}
 		}
 	}

@@ -14,10 +14,11 @@ import (
 // about 1,000 lines/s (every seventh on stderr) through `docker restart`,
 // restart-policy restarts after a crash, and `docker compose up
 // --force-recreate`, every generation ending in an unterminated line. The
-// long version (DEVLOGS_LONG=1) does 100 restarts and 30 policy restarts.
+// long version (DEVLOGS_LONG=1) does 100 restarts, 30 policy restarts and
+// 30 recreates.
 func TestRestartsAndRecreatesLoseNothing(t *testing.T) {
 	pl := setup(t)
-	restarts, policy, recreates := scale(20, 100), scale(5, 30), 5
+	restarts, policy, recreates := scale(20, 100), scale(5, 30), scale(5, 30)
 	// No rotation here (the daemon's default would rotate at 10 MB, within
 	// the long version): a follow request opened close to a rotation can
 	// miss a whole rotated file on this engine, which is the subject of the

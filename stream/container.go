@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 	"time"
 
 	"github.com/docker-devlogs/devlogs/entry"
@@ -44,6 +45,21 @@ type tracked struct {
 	// dying is signalled by a die event: the follow stream is cut at once
 	// and the log read to its end before the daemon can remove it.
 	dying chan struct{}
+	// early is the catch-up a die event opened during a follow read
+	// (cutOnDie); set before that read returns.
+	early *earlyRead
+	// dies counts die events; readDies is its value when the last logs
+	// request was made. A container found removed after a die newer than
+	// that request may have taken lines with it that no request returned.
+	dies     atomic.Int64
+	readDies int64
+	// shownTS is a recently shown frame's timestamp (published by the
+	// decoder, read by cutOnDie); published is its last value.
+	shownTS   atomic.Int64
+	published int64
+	// anchorTS and anchorTail, published with shownTS, bound an early
+	// catch-up as cursor.bound bounds other resumed requests.
+	anchorTS, anchorTail atomic.Int64
 
 	startedAt string // StartedAt of the generation last seen
 	gen       int
@@ -114,23 +130,28 @@ func (c *tracked) run(ctx context.Context) {
 		select {
 		case <-c.dying:
 			// It died since the last look: read what it wrote at once, without
-			// following, before the daemon can remove it.
+			// following, before the daemon can remove it. That read gets the
+			// dead generation's log whole: no catch-up after it.
 			req.follow = false
 		default:
 		}
 		opened := time.Now()
 		frames, err := c.read(ctx, req, c.f.out)
+		early := c.early
+		c.early = nil
 		if frames > 0 || time.Since(opened) >= healthyStream {
 			bo.reset()
 			c.failures = 0
 		}
 		if errors.Is(err, errSilent) || errors.Is(err, errSkipped) {
+			early.discard()
 			continue // reopen at once from the cursor
 		}
 		if errors.Is(err, errDying) {
 			err = io.EOF // read the rest from the cursor now
 		}
 		if !errors.Is(err, io.EOF) {
+			early.discard()
 			if c.stop(ctx, err) {
 				return
 			}
@@ -144,7 +165,14 @@ func (c *tracked) run(ctx context.Context) {
 			c.warned = false
 			c.notice(entry.Reconnect, "log stream resumed")
 		}
-		if !c.ended(ctx, st, &bo) {
+		end := endEOF
+		switch {
+		case !req.follow:
+			end = endWhole
+		case early != nil:
+			end = endDied
+		}
+		if !c.ended(ctx, st, &bo, early, end) {
 			return
 		}
 	}
@@ -152,17 +180,26 @@ func (c *tracked) run(ctx context.Context) {
 
 // ended decides what to do after the daemon ended a stream; it returns
 // false when the loop should stop.
-func (c *tracked) ended(ctx context.Context, before container.InspectResponse, bo *backoff) bool {
+//
+// early is the catch-up read a die event opened already, if any.
+func (c *tracked) ended(ctx context.Context, before container.InspectResponse, bo *backoff, early *earlyRead, end streamEnd) bool {
+	if end == endEOF && !c.awaitDie(ctx) {
+		return false
+	}
 	// The daemon may end a follow stream before it has sent the last lines
 	// a stopping container wrote (seen with the unterminated line a program
 	// prints on SIGTERM). Read what the log holds beyond the cursor at once:
 	// compose removes a recreated container about 15 ms after it dies.
-	_, err := c.read(ctx, c.f.catchUpRequest(), c.f.out)
-	if err != nil && !errors.Is(err, io.EOF) && !isCanceled(ctx, err) {
-		c.f.log.Debug("catch-up read failed", "container", c.src.Name, "err", err)
-		if isRemoving(err) || isNotFound(err) {
-			c.flushPending(ctx)
-			c.lostTail()
+	if end != endWhole {
+		req := c.f.catchUpRequest()
+		req.early = early
+		_, err := c.read(ctx, req, c.f.out)
+		if err != nil && !errors.Is(err, io.EOF) && !isCanceled(ctx, err) {
+			c.f.log.Debug("catch-up read failed", "container", c.src.Name, "err", err)
+			if isRemoving(err) || isNotFound(err) {
+				c.flushPending(ctx)
+				c.lostTail()
+			}
 		}
 	}
 	st, err := c.inspect(ctx)
@@ -184,6 +221,40 @@ func (c *tracked) ended(ctx context.Context, before container.InspectResponse, b
 		c.notice(entry.Exited, fmt.Sprintf("exited with code %d", st.State.ExitCode))
 	}
 	return c.awaitChange(ctx, st, bo)
+}
+
+// streamEnd says how a stream ended, for what follows it.
+type streamEnd int
+
+const (
+	// endEOF: the daemon ended a follow stream.
+	endEOF streamEnd = iota
+	// endDied: a die event cut a follow stream and opened the catch-up.
+	endDied
+	// endWhole: the stream was a read, after a die, of the log as it stood
+	// then; no catch-up follows it.
+	endWhole
+)
+
+// dieWait is how long, after the daemon ended a follow stream, a die event
+// is waited for before the catch-up read. The stream ends 5 to 15 ms after
+// the container dies, and its die event comes about then, sometimes just
+// after: a catch-up made after the event is known to read the generation's
+// log whole. Without one (a stream cut while the container runs) the
+// catch-up goes ahead after dieWait.
+const dieWait = 50 * time.Millisecond
+
+// awaitDie waits up to dieWait for a die event; false when ctx ended.
+func (c *tracked) awaitDie(ctx context.Context) bool {
+	t := time.NewTimer(dieWait)
+	defer t.Stop()
+	select {
+	case <-c.dying:
+	case <-t.C:
+	case <-ctx.Done():
+		return false
+	}
+	return true
 }
 
 // awaitChange waits, after a generation ended, until the container runs
@@ -316,6 +387,11 @@ func (c *tracked) stop(ctx context.Context, err error) bool {
 		return false
 	case isNotFound(err):
 		c.flushPending(ctx)
+		if c.dies.Load() > c.readDies {
+			// It died (again) after the last logs request was made, and
+			// is gone before another could read how that run ended.
+			c.lostTail()
+		}
 		if c.attached {
 			c.notice(entry.Removed, "removed")
 		}

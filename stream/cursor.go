@@ -27,6 +27,10 @@ type cursor struct {
 	head   int       // ring[:head] has moved to epochs
 	epochs []epoch   // older shown frames, oldest first
 	last   int64     // timestamp of the newest frame in file order
+	// ringN is the number of frames the ring counts; anchor is the newest
+	// run of frames retired from it (see bound).
+	ringN  int64
+	anchor tsCount
 }
 
 type tsCount struct {
@@ -49,13 +53,16 @@ const (
 // seen records a frame that was shown (or deliberately passed over).
 func (c *cursor) seen(ts int64) {
 	c.last = ts
+	c.ringN++
 	if l := len(c.ring); l > c.head && c.ring[l-1].ts == ts {
 		c.ring[l-1].n++
 		return
 	}
 	c.ring = append(c.ring, tsCount{ts: ts, n: 1})
 	for c.head < len(c.ring)-1 && (len(c.ring)-c.head > cursorCap || c.ring[c.head].ts < c.last-cursorWindow) {
-		c.retire(c.ring[c.head])
+		c.anchor = c.ring[c.head]
+		c.ringN -= c.anchor.n
+		c.retire(c.anchor)
 		c.head++
 	}
 	if c.head >= cursorCap {
@@ -77,6 +84,21 @@ func (c *cursor) retire(e tsCount) {
 		c.epochs[1] = epoch{min: min(a.min, b.min), max: max(a.max, b.max), n: a.n + b.n}
 		c.epochs = c.epochs[1:]
 	}
+}
+
+// bound returns, for a request to resume at since, an earlier since and a
+// tail that together reach back to the anchor, the newest run of shown
+// frames retired from the ring, stamped before since: the tail counts the
+// anchor and every frame after it that was shown, and slack more. Such a
+// request repeats what a request from since would, after frames stamped
+// before since, as long as the tail reaches back far enough, which its
+// first frame tells (see skipper.bounded). ok is false when there is no
+// anchor before since.
+func (c *cursor) bound(since, slack int64) (from, tail int64, ok bool) {
+	if c.anchor.n == 0 || c.anchor.ts >= since {
+		return 0, 0, false
+	}
+	return c.anchor.ts, c.anchor.n + c.ringN + slack, true
 }
 
 // empty reports whether no frame has been seen yet.
@@ -135,10 +157,30 @@ type skipper struct {
 	// as the daemon sometimes does across a rotation, hides nothing new.)
 	gap     bool
 	checked bool
+	// floor, when set, drops frames stamped before it: the request was
+	// opened from an earlier since (an early catch-up, see cutOnDie, or a
+	// bounded one), and the frames before floor are those the daemon would
+	// have left out.
+	floor int64
+	// bounded: the request asked for a tail reaching back to frames stamped
+	// before floor (cursor.bound). Its first frame must be one of those: a
+	// tail is the end of the log, so everything after that frame is in it.
+	// When the first frame is stamped floor or later, the tail may have
+	// started after frames never shown: short is set, and the request is
+	// made again without a tail.
+	bounded, reached, short bool
 }
 
 // skip reports whether the frame stamped ts was shown before.
 func (s *skipper) skip(ts int64) bool {
+	if ts < s.floor {
+		s.reached = true
+		return true
+	}
+	if s.bounded && !s.reached {
+		s.short = true
+		return false
+	}
 	first := !s.checked
 	s.checked = true
 	if s.epochLeft > 0 {

@@ -207,6 +207,7 @@ func (f *Follower) handle(m events.Message) {
 	}
 	f.mu.Unlock()
 	if m.Action == events.ActionDie {
+		c.dies.Add(1)
 		signal(c.dying)
 	}
 	c.poke()

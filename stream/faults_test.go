@@ -110,12 +110,22 @@ func (l *faultLog) logs(_ context.Context, _ string, o client.ContainerLogsOptio
 		f = &l.faults[0]
 		l.faults = l.faults[1:]
 	}
+	// A tail is the last frames of the log, then filtered by since.
+	first := 0
+	if o.Tail != "" && o.Tail != "all" {
+		n, err := strconv.Atoi(o.Tail)
+		if err != nil || n < 0 {
+			l.errs = append(l.errs, fmt.Errorf("tail %q", o.Tail))
+			return nil, fmt.Errorf("tail %q", o.Tail)
+		}
+		first = max(0, len(l.frames)-n)
+	}
 	var b bytes.Buffer
 	for i, fr := range l.frames {
 		if f != nil && i >= f.at {
 			break
 		}
-		if fr.ts >= since {
+		if i >= first && fr.ts >= since {
 			b.Write(muxFrame(byte(fr.stream), fr.ts, fr.msg))
 		}
 	}
@@ -265,19 +275,68 @@ func TestDaemonErrorFrameResumesFromTheCursorWithOneNotice(t *testing.T) {
 			assert.Assert(t, len(reqs) >= 2)
 			assert.Equal(t, reqs[0].Since, "")
 			assert.Assert(t, reqs[1].Follow)
-			assert.Equal(t, reqs[1].Since, cursorSince(l.frames[:at]))
-			assert.Equal(t, reqs[1].Tail, "")
+			checkResumed(t, reqs[1], l.frames[:at])
 		})
+	}
+}
+
+// checkResumed checks a request resumed after shown: from the cursor's
+// since, or from earlier with a tail (cursor.bound).
+func checkResumed(t *testing.T, q client.ContainerLogsOptions, shown []logFrame) {
+	t.Helper()
+	want := cursorSince(shown)
+	if q.Tail == "" {
+		assert.Equal(t, q.Since, want)
+		return
+	}
+	since, err := parseSinceArg(q.Since)
+	assert.NilError(t, err)
+	w, err := parseSinceArg(want)
+	assert.NilError(t, err)
+	assert.Assert(t, since < w, "bounded request from %s, cursor since %s", q.Since, want)
+	n, err := strconv.Atoi(q.Tail)
+	assert.NilError(t, err)
+	assert.Assert(t, int64(n) <= int64(len(shown))+resumeSlack, "tail %d after %d frames", n, len(shown))
+}
+
+// TestShortTailAsksAgainWithoutATail cuts the stream before every frame in
+// turn, with a resume tail of one line beyond those shown since the
+// anchor: when more than that was written after the cut, the tail starts
+// after the anchor, and the request is made again without a tail; either
+// way every line shows once, in file order.
+func TestShortTailAsksAgainWithoutATail(t *testing.T) {
+	defer func(s int64) { resumeSlack = s }(resumeSlack)
+	for _, slack := range []int64{0, 1, 3} {
+		resumeSlack = slack
+		base, _, _ := runLog()
+		retried := 0
+		for at := 1; at < len(base.frames); at++ {
+			t.Run(fmt.Sprintf("slack %d cut before frame %d", slack, at), func(t *testing.T) {
+				for _, kind := range []faultKind{faultReset, faultSystem} {
+					l, _, _ := runLog()
+					l.faults = []fault{{at, kind}}
+					got, _ := followFaultLog(t, l)
+					assert.DeepEqual(t, got, l.want, cmpLine...)
+					reqs := l.requests()
+					for i := 1; i+1 < len(reqs); i++ {
+						if reqs[i].Tail != "" && reqs[i+1].Tail == "" && reqs[i+1].Since != reqs[i].Since {
+							retried++
+						}
+					}
+				}
+			})
+		}
+		assert.Assert(t, retried > 0, "slack %d: no request was made again without a tail", slack)
 	}
 }
 
 // TestCutInsideARunOfEqualTimestampsLosesAndRepeatsNothing cuts the stream
 // once, or twice, between any two frames of a run that share a timestamp
 // (lines of both streams and the chunks of a long line), by a broken
-// connection or by the daemon ending the stream; the follower resumes at
-// since = runTS-2s (to the nanosecond: the fake returns the line stamped
-// exactly there and not the one a nanosecond before) and shows every line
-// once, in file order, without a notice.
+// connection or by the daemon ending the stream; the follower resumes from
+// the cursor's since, runTS-2s (to the nanosecond: the line stamped exactly
+// there is shown again, the one a nanosecond before is not), and shows
+// every line once, in file order, without a notice.
 func TestCutInsideARunOfEqualTimestampsLosesAndRepeatsNothing(t *testing.T) {
 	_, start, end := runLog()
 	for _, kind := range []faultKind{faultReset, faultEOF} {
@@ -298,8 +357,12 @@ func TestCutInsideARunOfEqualTimestampsLosesAndRepeatsNothing(t *testing.T) {
 						t.Fatalf("lines (-written +shown):\n%s", diff)
 					}
 					assert.DeepEqual(t, noticeKinds(notices), []entry.Kind{entry.Attached, entry.Exited})
+					// Resumed from the line a nanosecond before the window
+					// (the anchor), with a tail, and those before runTS-2s
+					// dropped.
 					reqs := l.requests()
-					assert.Equal(t, reqs[1].Since, sinceArg(runTS-2*int64(time.Second)))
+					assert.Equal(t, reqs[1].Since, sinceArg(runTS-2*int64(time.Second)-1))
+					assert.Assert(t, reqs[1].Tail != "")
 				})
 			}
 		}

@@ -34,12 +34,41 @@ type request struct {
 	until  int64 // ns; 0 for no end
 	tail   int   // lines from the end; negative for all
 	quiet  bool  // record frames in the cursor without showing them
+	// early, on a catch-up, is the request a die event opened already
+	// (cutOnDie): it is read instead of a new one when it starts early
+	// enough.
+	early *earlyRead
+	// all: a resumed request without a tail (see resumeSlack).
+	all bool
 }
+
+// resumeSlack is how many lines beyond those shown since the anchor
+// (cursor.bound) a resumed request asks for, as a tail. Without a tail the
+// daemon (json-file, local) decodes the log from its first line to find
+// since, which takes about half a second per 100,000 lines, at every
+// restart, catch-up and reconnection. When more than that was written
+// since the cursor, the request is made again without a tail.
+var resumeSlack int64 = 10_000
+
+// errTailShort ends a resumed request whose tail did not reach back to the
+// frames stamped before its since.
+var errTailShort = errors.New("tail too short to reach the cursor")
 
 // read performs one logs request for c, sending its lines to out, and
 // returns why it ended (io.EOF when the daemon ended the stream).
-func (c *tracked) read(ctx context.Context, req request, out chan<- Item) (frames int64, err error) {
-	opts, sk := c.requestOptions(req)
+func (c *tracked) read(ctx context.Context, req request, out chan<- Item) (int64, error) {
+	frames, err := c.readOnce(ctx, req, out)
+	if errors.Is(err, errTailShort) {
+		c.f.log.Debug("resumed request's tail too short; asking again without a tail", "container", c.src.Name)
+		req.all, req.early = true, nil
+		return c.readOnce(ctx, req, out)
+	}
+	return frames, err
+}
+
+func (c *tracked) readOnce(ctx context.Context, req request, out chan<- Item) (frames int64, err error) {
+	opts, sk, since := c.requestOptions(req)
+	probe := opts // the watchdog compares the stream with the log from since
 	rctx, cancel := context.WithCancelCause(ctx)
 	// Cleanup cancels first and then waits for the helpers: a helper waits
 	// on the context (the pump for a free buffer, the watchdog for its next
@@ -53,14 +82,27 @@ func (c *tracked) read(ctx context.Context, req request, out chan<- Item) (frame
 	}()
 	var wd *watchdog
 	if req.follow {
-		wd = c.newWatchdog(opts, sk)
+		wd = c.newWatchdog(probe, sk)
 		go wd.run(rctx, cancel)
-		dyingDone := c.cutOnDie(rctx, cancel)
+		dyingDone := c.cutOnDie(ctx, rctx, cancel)
 		waits = append(waits, func() { <-wd.stopped }, func() { <-dyingDone })
 	}
-	c.f.log.Debug("logs request", "container", c.src.Name, "follow", req.follow, "since", opts.Since)
-	body, err := c.f.engine.ContainerLogs(rctx, c.id, opts)
-	c.f.log.Debug("logs response", "container", c.src.Name, "err", err)
+	var body io.ReadCloser
+	if req.early != nil {
+		body, sk, err = c.takeEarly(rctx, req.early, since, sk)
+	}
+	if body == nil && err == nil {
+		if sk != nil && !req.all {
+			if from, tail, ok := c.cur.bound(since, resumeSlack); ok {
+				opts.Since, opts.Tail = sinceArg(from), strconv.FormatInt(tail, 10)
+				sk.floor, sk.bounded = since, true
+			}
+		}
+		c.readDies = c.dies.Load()
+		c.f.log.Debug("logs request", "container", c.src.Name, "follow", req.follow, "since", opts.Since)
+		body, err = c.f.engine.ContainerLogs(rctx, c.id, opts)
+		c.f.log.Debug("logs response", "container", c.src.Name, "err", err)
+	}
 	if err != nil {
 		if errors.Is(context.Cause(rctx), errSilent) {
 			err = errSilent
@@ -114,43 +156,153 @@ func (c *tracked) read(ctx context.Context, req request, out chan<- Item) (frame
 // requestOptions returns the logs request for req: resumed from the cursor
 // (with the skipper of the frames it will repeat), or from the start, the
 // user's since, or the tail.
-func (c *tracked) requestOptions(req request) (client.ContainerLogsOptions, *skipper) {
+//
+// It also returns the since it asks for (0: from the beginning).
+func (c *tracked) requestOptions(req request) (client.ContainerLogsOptions, *skipper, int64) {
 	opts := client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Timestamps: true, Follow: req.follow}
 	var sk *skipper
-	switch {
-	case !c.cur.empty():
-		since, risk := c.cur.since()
+	since := max(req.since, 0)
+	if !c.cur.empty() {
+		s, risk := c.cur.since()
+		// Every shown frame is at or after the user's since, so moving up
+		// to it splits no epoch and leaves the skip counts whole.
+		since = max(s, since)
 		sk = c.cur.skipper(since)
 		sk.gap = risk
+	}
+	if since > 0 {
 		opts.Since = sinceArg(since)
-	case req.since > 0:
-		opts.Since = sinceArg(req.since)
 	}
 	if req.until > 0 {
 		opts.Until = sinceArg(req.until)
 	}
-	if req.tail >= 0 && c.cur.empty() {
+	if req.tail >= 0 && sk == nil {
 		opts.Tail = strconv.Itoa(req.tail)
 	}
-	return opts, sk
+	return opts, sk, since
 }
 
 // errDying ends a follow stream when its container dies.
 var errDying = errors.New("container died")
 
-// cutOnDie cancels a follow stream with errDying when a die event arrives
-// for the container (the loop looks for one before it opens the stream).
-func (c *tracked) cutOnDie(ctx context.Context, cancel context.CancelCauseFunc) <-chan struct{} {
+// cutOnDie, when a die event arrives for the container (the loop looks for
+// one before it opens the stream), opens the catch-up read at once and
+// cancels the follow stream (rctx) with errDying.
+//
+// The catch-up must reach the daemon before compose removes the container,
+// about 15 ms after it dies when it is recreated: opened here it does not
+// wait for the decoder, which may be busy with a backlog or blocked on a
+// slow output. It starts from a little before the newest frame the decoder
+// published (shownTS), so from no later than the cursor will be once the
+// follow stream is drained; takeEarly then drops what a request from the
+// cursor would not have returned.
+func (c *tracked) cutOnDie(ctx, rctx context.Context, cancel context.CancelCauseFunc) <-chan struct{} {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		select {
 		case <-c.dying:
+			c.early = c.openEarly(ctx)
 			cancel(errDying)
-		case <-ctx.Done():
+		case <-rctx.Done():
 		}
 	}()
 	return done
+}
+
+// earlyRead is a catch-up logs request opened by cutOnDie.
+type earlyRead struct {
+	since   int64 // 0: from the beginning
+	bounded bool  // with a tail reaching back to the anchor (cursor.bound)
+	dies    int64 // tracked.dies when it was made
+	done    chan struct{}
+	body    io.ReadCloser // set before done is closed
+	err     error
+}
+
+// publishEvery is how often, in log time, the decoder publishes the newest
+// shown frame's timestamp for an early catch-up (and at once when it goes
+// back): the catch-up starts a cursor window before it, so at most this much
+// earlier than the cursor's since (never later: the cursor's since is a
+// window before its newest frame, which is at or after the published one).
+const publishEvery = int64(10 * time.Millisecond)
+
+func (c *tracked) openEarly(ctx context.Context) *earlyRead {
+	req := c.f.catchUpRequest()
+	e := &earlyRead{since: max(req.since, 0), dies: c.dies.Load(), done: make(chan struct{})}
+	opts := client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Timestamps: true}
+	if ts := c.shownTS.Load(); ts != 0 {
+		e.since = max(e.since, ts-cursorWindow)
+		if a, n := c.anchorTS.Load(), c.anchorTail.Load(); n > 0 && a < e.since {
+			e.since, e.bounded = a, true
+			opts.Tail = strconv.FormatInt(n+resumeSlack, 10)
+		}
+	}
+	if e.since > 0 {
+		opts.Since = sinceArg(e.since)
+	}
+	if req.until > 0 {
+		opts.Until = sinceArg(req.until)
+	}
+	c.f.log.Debug("early catch-up request", "container", c.src.Name, "since", opts.Since)
+	go func() {
+		defer close(e.done)
+		e.body, e.err = c.f.engine.ContainerLogs(ctx, c.id, opts)
+	}()
+	return e
+}
+
+// takeEarly returns the body of an early catch-up for a request that would
+// start at since with skipper sk, and the skipper to read it with; a nil
+// body and error mean it started too late (the clock went back) and a new
+// request is needed.
+func (c *tracked) takeEarly(ctx context.Context, e *earlyRead, since int64, sk *skipper) (io.ReadCloser, *skipper, error) {
+	select {
+	case <-e.done:
+	case <-ctx.Done():
+		e.discard()
+		return nil, sk, ctx.Err()
+	}
+	c.f.log.Debug("early catch-up response", "container", c.src.Name, "err", e.err)
+	c.readDies = e.dies
+	if e.err != nil {
+		return nil, sk, e.err
+	}
+	if e.since > since {
+		e.discard()
+		return nil, sk, nil
+	}
+	if sk == nil {
+		sk = &skipper{left: make(map[int64]int64)}
+	}
+	sk.floor, sk.bounded = since, e.bounded
+	return e.body, sk, nil
+}
+
+// discard closes the request's body once it has one; e may be nil.
+func (e *earlyRead) discard() {
+	if e == nil {
+		return
+	}
+	go func() {
+		<-e.done
+		if e.body != nil {
+			_ = e.body.Close()
+		}
+	}()
+}
+
+// publish makes ts, a shown frame's timestamp, the one an early catch-up
+// starts before, when it moved on by publishEvery (or back).
+func (c *tracked) publish(ts int64) {
+	if ts > c.published+publishEvery || ts < c.published {
+		c.published = ts
+		if _, n, ok := c.cur.bound(ts-cursorWindow, 0); ok {
+			c.anchorTS.Store(c.cur.anchor.ts)
+			c.anchorTail.Store(n)
+		}
+		c.shownTS.Store(ts)
+	}
 }
 
 // consume reads frames until the stream ends, or until a follow stream
@@ -176,6 +328,9 @@ func (c *tracked) consume(dec decoder, sk *skipper, frames *int64, wd *watchdog,
 		if sk != nil && sk.skip(f.ts) {
 			continue
 		}
+		if sk != nil && sk.short {
+			return errTailShort
+		}
 		if c.reread.repeat(f, &c.cur) {
 			c.f.log.Debug("dropped a line the daemon sent again", "container", c.src.Name, "total", c.reread.dropped)
 			continue
@@ -194,6 +349,7 @@ func (c *tracked) consume(dec decoder, sk *skipper, frames *int64, wd *watchdog,
 		}
 		*frames++
 		c.cur.seen(f.ts)
+		c.publish(f.ts)
 		c.reread.shown(f)
 		c.rot.shown(f.ts, len(f.msg))
 		c.asm.add(f)

@@ -1,0 +1,273 @@
+package stream
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"testing"
+	"time"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/docker-devlogs/devlogs/entry"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/client"
+	"gotest.tools/v3/assert"
+)
+
+// gatedBody is a follow stream that sends data once gate is closed, says
+// so on drained when read past it, and then blocks until closed.
+type gatedBody struct {
+	gate, drained, closed chan struct{}
+	data                  []byte
+	once                  sync.Once
+}
+
+func (b *gatedBody) Read(p []byte) (int, error) {
+	select {
+	case <-b.gate:
+	case <-b.closed:
+		return 0, errors.New("closed")
+	}
+	if len(b.data) > 0 {
+		n := copy(p, b.data)
+		b.data = b.data[n:]
+		return n, nil
+	}
+	b.once.Do(func() { close(b.drained) })
+	<-b.closed
+	return 0, errors.New("closed")
+}
+
+func (b *gatedBody) Close() error {
+	select {
+	case <-b.closed:
+	default:
+		close(b.closed)
+	}
+	return nil
+}
+
+// TestDieOpensTheCatchUpAtOnce: the follow stream has delivered three
+// lines and misses the last, unterminated one (as this engine's does when
+// the write and the logger's close come together), the output is blocked,
+// and the container is removed as soon as the daemon has answered one more
+// logs request. The die event must open that request at once, without
+// waiting for the output, and the four lines come out once each.
+func TestDieOpensTheCatchUpAtOnce(t *testing.T) {
+	base := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC).UnixNano()
+	type fr struct {
+		ts  int64
+		typ byte
+		msg string
+	}
+	log := []fr{{base, 1, "one\n"}, {base + 1e6, 1, "two\n"}, {base + 2e6, 2, "three\n"}, {base + 3e6, 1, "bye"}}
+	frames := func(since int64, n int) []byte {
+		var b bytes.Buffer
+		for _, f := range log[:n] {
+			if f.ts >= since {
+				b.Write(muxFrame(f.typ, f.ts, f.msg))
+			}
+		}
+		return b.Bytes()
+	}
+	follow := &gatedBody{gate: make(chan struct{}), drained: make(chan struct{}), closed: make(chan struct{}), data: frames(0, 3)}
+	var mu sync.Mutex
+	removed, followed := false, false
+	opened := make(chan struct{})
+	catchUp := make(chan client.ContainerLogsOptions, 1)
+	var reqs []client.ContainerLogsOptions
+	eng := &fakeEngine{
+		inspect: func(string) (container.InspectResponse, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			if removed {
+				return container.InspectResponse{}, fmt.Errorf("No such container: c1: %w", cerrdefs.ErrNotFound)
+			}
+			st := &container.State{Status: container.StateRunning, StartedAt: "2026-11-21T10:00:00Z"}
+			if followed {
+				st.Status = container.StateExited
+			}
+			return container.InspectResponse{State: st, Config: &container.Config{}}, nil
+		},
+		logs: func(_ context.Context, _ string, o client.ContainerLogsOptions) (io.ReadCloser, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			reqs = append(reqs, o)
+			switch {
+			case removed:
+				return nil, errors.New("can not get logs from container which is dead or marked for removal")
+			case o.Follow && !followed:
+				followed = true
+				close(opened)
+				return follow, nil
+			case o.Follow:
+				return nil, errors.New("followed twice")
+			}
+			since := int64(0)
+			if o.Since != "" {
+				s, err := parseSinceArg(o.Since)
+				if err != nil {
+					return nil, err
+				}
+				since = s
+			}
+			removed = true // compose removes a recreated container right away
+			catchUp <- o
+			return io.NopCloser(bytes.NewReader(frames(since, len(log)))), nil
+		},
+	}
+	c, _ := newTestTracked(eng, "c1", false)
+	out := make(chan Item) // the output takes nothing until the test reads it
+	c.f.out = out
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	done := make(chan struct{})
+	go func() { c.run(ctx); close(done) }()
+
+	var lines []string
+	var notices []*entry.Notice
+	collect := func(it Item) {
+		for _, e := range it.Lines {
+			lines = append(lines, string(e.Msg))
+		}
+		if it.Notice != nil {
+			notices = append(notices, it.Notice)
+		}
+	}
+	timeout := time.After(20 * time.Second)
+	for waiting := true; waiting; {
+		select {
+		case it := <-out:
+			collect(it)
+		case <-opened:
+			waiting = false
+		case <-timeout:
+			t.Fatal("no follow request")
+		}
+	}
+	// The follow stream delivers its three lines; nobody reads the output.
+	close(follow.gate)
+	<-follow.drained
+	signal(c.dying)
+	select {
+	case o := <-catchUp:
+		assert.Assert(t, !o.Follow)
+	case <-time.After(10 * time.Second):
+		mu.Lock()
+		defer mu.Unlock()
+		t.Fatalf("no catch-up request within 10 s of the die event while the output was blocked; requests %+v", reqs)
+	}
+	for running := true; running; {
+		select {
+		case it := <-out:
+			collect(it)
+		case <-done:
+			running = false
+		case <-timeout:
+			t.Fatalf("still running after 20 s: lines %q", lines)
+		}
+	}
+	assert.DeepEqual(t, lines, []string{"one", "two", "three", "bye"})
+	for _, n := range notices {
+		assert.Assert(t, n.Kind != entry.Gap, "gap notice: %s", n.Text)
+	}
+}
+
+// An early catch-up that starts after the cursor's since (the clock went
+// back since it was opened) is closed, and a new request is made; one that
+// starts before it is read with the frames before since dropped.
+func TestTakeEarlyUsesOnlyARequestThatStartsInTime(t *testing.T) {
+	c, _ := newTestTracked(&fakeEngine{}, "c1", false)
+	late := &earlyRead{since: 2000, done: make(chan struct{})}
+	body := &gatedBody{gate: make(chan struct{}), drained: make(chan struct{}), closed: make(chan struct{})}
+	late.body = body
+	close(late.done)
+	got, sk, err := c.takeEarly(t.Context(), late, 1000, nil)
+	assert.NilError(t, err)
+	assert.Assert(t, got == nil && sk == nil)
+	<-body.closed // discarded
+
+	early := &earlyRead{since: 500, done: make(chan struct{}), body: io.NopCloser(bytes.NewReader(nil))}
+	close(early.done)
+	got, sk, err = c.takeEarly(t.Context(), early, 1000, nil)
+	assert.NilError(t, err)
+	assert.Assert(t, got == early.body)
+	assert.Assert(t, sk.skip(999) && !sk.skip(1000) && !sk.skip(1001))
+}
+
+// A container that dies again while the read of its previous death runs,
+// and is removed before another read, may have taken lines with it: devlogs
+// says so. Removed after a read that started after its last death, it took
+// nothing, and devlogs says only that it was removed.
+func TestRemovedAfterAnUnreadDeathIsAGap(t *testing.T) {
+	for _, diesDuringRead := range []bool{true, false} {
+		t.Run(fmt.Sprint("dies during the read: ", diesDuringRead), func(t *testing.T) {
+			base := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC).UnixNano()
+			var mu sync.Mutex
+			removed := false
+			var c *tracked
+			eng := &fakeEngine{
+				inspect: func(string) (container.InspectResponse, error) {
+					mu.Lock()
+					defer mu.Unlock()
+					if removed {
+						return container.InspectResponse{}, fmt.Errorf("No such container: c1: %w", cerrdefs.ErrNotFound)
+					}
+					return container.InspectResponse{State: &container.State{Status: container.StateRunning, StartedAt: "2026-11-21T10:00:00Z"},
+						Config: &container.Config{}}, nil
+				},
+				logs: func(_ context.Context, _ string, o client.ContainerLogsOptions) (io.ReadCloser, error) {
+					mu.Lock()
+					defer mu.Unlock()
+					if removed {
+						return nil, fmt.Errorf("No such container: c1: %w", cerrdefs.ErrNotFound)
+					}
+					if o.Follow {
+						return nil, errors.New("a follow request after a death")
+					}
+					if diesDuringRead {
+						// restarted, died again, removed: the log as it stood
+						// when this request came is all that was read
+						c.dies.Add(1)
+						signal(c.dying)
+					}
+					removed = true
+					return io.NopCloser(bytes.NewReader(muxFrame(1, base, "one\n"))), nil
+				},
+			}
+			var out chan Item
+			c, out = newTestTracked(eng, "c1", false)
+			// It died before the first look.
+			c.dies.Add(1)
+			signal(c.dying)
+			done := make(chan struct{})
+			go func() { c.run(t.Context()); close(done) }()
+			var kinds []entry.Kind
+			for running := true; running; {
+				select {
+				case it := <-out:
+					if it.Notice != nil {
+						kinds = append(kinds, it.Notice.Kind)
+					}
+				case <-done:
+					running = false
+				case <-time.After(20 * time.Second):
+					t.Fatalf("still running after 20 s; notices %v", kinds)
+				}
+			}
+			for len(out) > 0 {
+				if it := <-out; it.Notice != nil {
+					kinds = append(kinds, it.Notice.Kind)
+				}
+			}
+			want := []entry.Kind{entry.Attached, entry.Removed}
+			if diesDuringRead {
+				want = []entry.Kind{entry.Attached, entry.Gap, entry.Removed}
+			}
+			assert.DeepEqual(t, kinds, want)
+		})
+	}
+}
