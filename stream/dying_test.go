@@ -17,37 +17,40 @@ import (
 	"gotest.tools/v3/assert"
 )
 
-// gatedBody is a follow stream that sends data once gate is closed, says
-// so on drained when read past it, and then blocks until closed.
-type gatedBody struct {
-	gate, drained, closed chan struct{}
-	data                  []byte
-	once                  sync.Once
+// collectUntil hands what out sends to collect until stop is closed, and
+// fails the test with why if deadline comes first.
+func collectUntil(t *testing.T, out <-chan Item, stop <-chan struct{}, deadline <-chan time.Time, collect func(Item), why string) {
+	t.Helper()
+	for {
+		select {
+		case it := <-out:
+			collect(it)
+		case <-stop:
+			return
+		case <-deadline:
+			t.Fatal(why)
+		}
+	}
 }
 
-func (b *gatedBody) Read(p []byte) (int, error) {
-	select {
-	case <-b.gate:
-	case <-b.closed:
-		return 0, errors.New("closed")
-	}
-	if len(b.data) > 0 {
-		n := copy(p, b.data)
-		b.data = b.data[n:]
-		return n, nil
-	}
-	b.once.Do(func() { close(b.drained) })
-	<-b.closed
-	return 0, errors.New("closed")
-}
+// errGone is the daemon's answer about a removed container.
+var errGone = fmt.Errorf("No such container: c1: %w", cerrdefs.ErrNotFound)
 
-func (b *gatedBody) Close() error {
-	select {
-	case <-b.closed:
-	default:
-		close(b.closed)
+// inspectOf answers inspects of a container that runs until *exited, and
+// is gone once *removed; mu guards both.
+func inspectOf(mu *sync.Mutex, removed, exited *bool) func(string) (container.InspectResponse, error) {
+	return func(string) (container.InspectResponse, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if *removed {
+			return container.InspectResponse{}, errGone
+		}
+		st := &container.State{Status: container.StateRunning, StartedAt: "2026-11-21T10:00:00Z"}
+		if *exited {
+			st.Status = container.StateExited
+		}
+		return container.InspectResponse{State: st, Config: &container.Config{}}, nil
 	}
-	return nil
 }
 
 // TestDieOpensTheCatchUpAtOnce: the follow stream has delivered three
@@ -73,25 +76,15 @@ func TestDieOpensTheCatchUpAtOnce(t *testing.T) {
 		}
 		return b.Bytes()
 	}
-	follow := &gatedBody{gate: make(chan struct{}), drained: make(chan struct{}), closed: make(chan struct{}), data: frames(0, 3)}
+	follow := newBlockingBody(frames(0, 3))
+	follow.gate, follow.drained = make(chan struct{}), make(chan struct{})
 	var mu sync.Mutex
 	removed, followed := false, false
 	opened := make(chan struct{})
 	catchUp := make(chan client.ContainerLogsOptions, 1)
 	var reqs []client.ContainerLogsOptions
 	eng := &fakeEngine{
-		inspect: func(string) (container.InspectResponse, error) {
-			mu.Lock()
-			defer mu.Unlock()
-			if removed {
-				return container.InspectResponse{}, fmt.Errorf("No such container: c1: %w", cerrdefs.ErrNotFound)
-			}
-			st := &container.State{Status: container.StateRunning, StartedAt: "2026-11-21T10:00:00Z"}
-			if followed {
-				st.Status = container.StateExited
-			}
-			return container.InspectResponse{State: st, Config: &container.Config{}}, nil
-		},
+		inspect: inspectOf(&mu, &removed, &followed),
 		logs: func(_ context.Context, _ string, o client.ContainerLogsOptions) (io.ReadCloser, error) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -138,16 +131,7 @@ func TestDieOpensTheCatchUpAtOnce(t *testing.T) {
 		}
 	}
 	timeout := time.After(20 * time.Second)
-	for waiting := true; waiting; {
-		select {
-		case it := <-out:
-			collect(it)
-		case <-opened:
-			waiting = false
-		case <-timeout:
-			t.Fatal("no follow request")
-		}
-	}
+	collectUntil(t, out, opened, timeout, collect, "no follow request")
 	// The follow stream delivers its three lines; nobody reads the output.
 	close(follow.gate)
 	<-follow.drained
@@ -160,16 +144,7 @@ func TestDieOpensTheCatchUpAtOnce(t *testing.T) {
 		defer mu.Unlock()
 		t.Fatalf("no catch-up request within 10 s of the die event while the output was blocked; requests %+v", reqs)
 	}
-	for running := true; running; {
-		select {
-		case it := <-out:
-			collect(it)
-		case <-done:
-			running = false
-		case <-timeout:
-			t.Fatalf("still running after 20 s: lines %q", lines)
-		}
-	}
+	collectUntil(t, out, done, timeout, collect, "still running after 20 s")
 	assert.DeepEqual(t, lines, []string{"one", "two", "three", "bye"})
 	for _, n := range notices {
 		assert.Assert(t, n.Kind != entry.Gap, "gap notice: %s", n.Text)
@@ -182,7 +157,7 @@ func TestDieOpensTheCatchUpAtOnce(t *testing.T) {
 func TestTakeEarlyUsesOnlyARequestThatStartsInTime(t *testing.T) {
 	c, _ := newTestTracked(&fakeEngine{}, "c1", false)
 	late := &earlyRead{since: 2000, done: make(chan struct{})}
-	body := &gatedBody{gate: make(chan struct{}), drained: make(chan struct{}), closed: make(chan struct{})}
+	body := newBlockingBody(nil)
 	late.body = body
 	close(late.done)
 	got, sk, err := c.takeEarly(t.Context(), late, 1000, nil)
@@ -210,20 +185,12 @@ func TestRemovedAfterAnUnreadDeathIsAGap(t *testing.T) {
 			removed := false
 			var c *tracked
 			eng := &fakeEngine{
-				inspect: func(string) (container.InspectResponse, error) {
-					mu.Lock()
-					defer mu.Unlock()
-					if removed {
-						return container.InspectResponse{}, fmt.Errorf("No such container: c1: %w", cerrdefs.ErrNotFound)
-					}
-					return container.InspectResponse{State: &container.State{Status: container.StateRunning, StartedAt: "2026-11-21T10:00:00Z"},
-						Config: &container.Config{}}, nil
-				},
+				inspect: inspectOf(&mu, &removed, new(bool)),
 				logs: func(_ context.Context, _ string, o client.ContainerLogsOptions) (io.ReadCloser, error) {
 					mu.Lock()
 					defer mu.Unlock()
 					if removed {
-						return nil, fmt.Errorf("No such container: c1: %w", cerrdefs.ErrNotFound)
+						return nil, errGone
 					}
 					if o.Follow {
 						return nil, errors.New("a follow request after a death")
@@ -246,22 +213,14 @@ func TestRemovedAfterAnUnreadDeathIsAGap(t *testing.T) {
 			done := make(chan struct{})
 			go func() { c.run(t.Context()); close(done) }()
 			var kinds []entry.Kind
-			for running := true; running; {
-				select {
-				case it := <-out:
-					if it.Notice != nil {
-						kinds = append(kinds, it.Notice.Kind)
-					}
-				case <-done:
-					running = false
-				case <-time.After(20 * time.Second):
-					t.Fatalf("still running after 20 s; notices %v", kinds)
-				}
-			}
-			for len(out) > 0 {
-				if it := <-out; it.Notice != nil {
+			collect := func(it Item) {
+				if it.Notice != nil {
 					kinds = append(kinds, it.Notice.Kind)
 				}
+			}
+			collectUntil(t, out, done, time.After(20*time.Second), collect, "still running after 20 s")
+			for len(out) > 0 {
+				collect(<-out)
 			}
 			want := []entry.Kind{entry.Attached, entry.Removed}
 			if diesDuringRead {

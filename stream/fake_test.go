@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"sync"
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/events"
@@ -55,10 +56,13 @@ func newTestTracked(engine Engine, id string, tty bool) (*tracked, chan Item) {
 }
 
 // blockingBody returns data and then blocks until closed, as a follow
-// stream does.
+// stream does. With a gate, it returns nothing before the gate is closed;
+// with drained, it closes drained once it has returned all its data.
 type blockingBody struct {
-	r      io.Reader
-	closed chan struct{}
+	r             io.Reader
+	closed        chan struct{}
+	gate, drained chan struct{}
+	once          sync.Once
 }
 
 func newBlockingBody(data []byte) *blockingBody {
@@ -66,8 +70,18 @@ func newBlockingBody(data []byte) *blockingBody {
 }
 
 func (b *blockingBody) Read(p []byte) (int, error) {
+	if b.gate != nil {
+		select {
+		case <-b.gate:
+		case <-b.closed:
+			return 0, errors.New("closed")
+		}
+	}
 	if n, err := b.r.Read(p); n > 0 || !errors.Is(err, io.EOF) {
 		return n, err
+	}
+	if b.drained != nil {
+		b.once.Do(func() { close(b.drained) })
 	}
 	<-b.closed
 	return 0, errors.New("closed")

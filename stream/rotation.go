@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/docker-devlogs/devlogs/entry"
 	"github.com/moby/moby/api/types/container"
 )
 
@@ -57,6 +58,12 @@ const lineOverhead = 64
 // reader, the lines of one file span tens of milliseconds at most.
 const skipGap = int64(20 * time.Millisecond)
 
+// bigSkip: a jump this large reopens the stream even within the pause
+// after a reopen that recovered nothing (a file of the fast logs checked
+// here spans about 100 ms; the log pausing now and then makes the smaller
+// jumps the pause is for).
+const bigSkip = int64(50 * time.Millisecond)
+
 // stallCheck is how long a follow stream of a fast log may deliver nothing
 // before it is suspected of being stuck in a rotated file.
 const stallCheck = 100 * time.Millisecond
@@ -82,6 +89,9 @@ type rotationWatch struct {
 	// frame was shown.
 	win, winBytes, prevBytes int64
 	lastAt                   time.Time
+	// By stream: the newest timestamp shown, and the step to it from the
+	// one before (see streamLast).
+	streamTS, streamStep [4]int64
 	// held is the timestamp up to which a reopened stream's frames are the
 	// ones the skip hid (recovered counts them): the frame the reopen was
 	// made before, or the time of a reopen after a stall.
@@ -111,10 +121,13 @@ func (w *rotationWatch) configure(hc *container.HostConfig) (rotates bool) {
 	return lc.Type == "local" || ok && size > 0
 }
 
-// shown counts a frame of n bytes stamped ts that is shown.
-func (w *rotationWatch) shown(ts int64, n int) {
+// shown counts a frame of stream s and n bytes, stamped ts, that is shown.
+func (w *rotationWatch) shown(ts int64, s entry.Stream, n int) {
 	if !w.small {
 		return
+	}
+	if i := s & 3; ts > w.streamTS[i] {
+		w.streamStep[i], w.streamTS[i] = ts-w.streamTS[i], ts
 	}
 	if ts >= w.win+int64(time.Second) || ts < w.win {
 		w.prevBytes = 0
@@ -151,11 +164,25 @@ func (w *rotationWatch) skipSuspect(last, ts int64, first bool) bool {
 		w.settle()
 		return false
 	}
-	if first || last == 0 || ts-last < skipGap || !w.fast() || time.Now().Before(w.next) {
+	if first || last == 0 || ts-last < skipGap || !w.fast() {
+		return false
+	}
+	if time.Now().Before(w.next) && ts-last < bigSkip {
 		return false
 	}
 	w.hold(ts)
 	return true
+}
+
+// streamLast returns the newest timestamp shown of stream s when its lines
+// come densely (the last step was under a quarter of skipGap), for
+// skipSuspect: the daemon can skip one stream's lines for a while and send
+// the other's (seen with local: a run of 900 stdout lines missing, the
+// stderr lines among them sent), which leaves no gap between consecutive
+// frames.
+func (w *rotationWatch) streamLast(s entry.Stream) (int64, bool) {
+	i := s & 3
+	return w.streamTS[i], w.streamTS[i] != 0 && w.streamStep[i] < skipGap/4
 }
 
 // stallAfter returns how long a follow stream may now stay silent before

@@ -133,13 +133,13 @@ func TestRotationChecksOnlyAFastLog(t *testing.T) {
 	w := rotationWatch{small: true, maxSize: 64 << 10}
 	ms := int64(time.Millisecond)
 	for i := range 1000 {
-		w.shown(t0+int64(i)*ms, 100) // 164 KB/s: a file in 0.4 s
+		w.shown(t0+int64(i)*ms, entry.Stdout, 100) // 164 KB/s: a file in 0.4 s
 	}
 	assert.Assert(t, w.fast())
 	assert.Equal(t, w.stallAfter(), stallCheck)
 	slow := rotationWatch{small: true, maxSize: 64 << 10}
 	for i := range 100 {
-		slow.shown(t0+int64(i)*10*ms, 100) // 16.4 KB/s: a file in 4 s
+		slow.shown(t0+int64(i)*10*ms, entry.Stdout, 100) // 16.4 KB/s: a file in 4 s
 	}
 	assert.Assert(t, !slow.fast())
 	assert.Equal(t, slow.stallAfter(), time.Duration(0))
@@ -151,7 +151,7 @@ func TestRotationChecksOnlyAFastLog(t *testing.T) {
 
 func TestSkipSuspectBacksOffWhenAReopenRecoversNothing(t *testing.T) {
 	w := rotationWatch{small: true, maxSize: 64 << 10}
-	w.shown(t0, 64<<10)
+	w.shown(t0, entry.Stdout, 64<<10)
 	ms := int64(time.Millisecond)
 	assert.Assert(t, !w.skipSuspect(t0, t0+50*ms, true), "a request's first new frame comes from the stored files")
 	assert.Assert(t, !w.skipSuspect(t0, t0+ms, false), "no gap")
@@ -159,8 +159,10 @@ func TestSkipSuspectBacksOffWhenAReopenRecoversNothing(t *testing.T) {
 	// The reopened stream sends the held frame first: nothing was skipped.
 	assert.Assert(t, !w.skipSuspect(t0, t0+50*ms, true))
 	assert.Equal(t, w.pause, reopenPause)
-	assert.Assert(t, !w.skipSuspect(t0+50*ms, t0+100*ms, false), "within the pause")
+	assert.Assert(t, !w.skipSuspect(t0+50*ms, t0+90*ms, false), "within the pause")
 	assert.Assert(t, !w.stalled(t0+100*ms), "within the pause")
+	assert.Assert(t, w.skipSuspect(t0+100*ms, t0+200*ms, false), "a big jump, even within the pause")
+	assert.Assert(t, !w.skipSuspect(t0+100*ms, t0+200*ms, true))
 	w.next = time.Now().Add(-time.Millisecond)
 	assert.Assert(t, w.skipSuspect(t0+100*ms, t0+200*ms, false))
 	// This time the reopened stream sends two frames the skip hid.
@@ -264,4 +266,24 @@ func testFollowRecovers(t *testing.T, stuck bool) {
 	for _, b := range bodies {
 		b.Close()
 	}
+}
+
+// The daemon can skip one stream's lines of a rotating log while it sends
+// the other's: between consecutive frames there is then no gap, but the
+// skipped stream, dense before, jumps.
+func TestSkipSuspectSeesADenseStreamJump(t *testing.T) {
+	w := rotationWatch{small: true, maxSize: 64 << 10}
+	ms := int64(time.Millisecond)
+	for i := range 1000 {
+		w.shown(t0+int64(i)*ms/5, entry.Stdout, 100) // 5,000 lines/s
+	}
+	for i := range 10 {
+		w.shown(t0+200*ms+int64(i)*5*ms, entry.Stderr, 100) // stdout skipped meanwhile
+	}
+	sl, dense := w.streamLast(entry.Stdout)
+	assert.Assert(t, dense)
+	assert.Assert(t, !w.skipSuspect(t0+245*ms, t0+246*ms, false), "no gap between frames")
+	assert.Assert(t, w.skipSuspect(min(t0+245*ms, sl), t0+246*ms, false), "stdout jumped by 46 ms")
+	_, dense = w.streamLast(entry.Stderr)
+	assert.Assert(t, !dense, "a line every 5 ms is not dense")
 }

@@ -47,7 +47,9 @@ type request struct {
 // daemon (json-file, local) decodes the log from its first line to find
 // since, which takes about half a second per 100,000 lines, at every
 // restart, catch-up and reconnection. When more than that was written
-// since the cursor, the request is made again without a tail.
+// since the cursor, the request is made again without a tail. Logs kept in
+// small files (rotationWatch.small) are read without a tail: they are
+// short, and where they rotate fast a second request would come too late.
 var resumeSlack int64 = 10_000
 
 // errTailShort ends a resumed request whose tail did not reach back to the
@@ -92,7 +94,7 @@ func (c *tracked) readOnce(ctx context.Context, req request, out chan<- Item) (f
 		body, sk, err = c.takeEarly(rctx, req.early, since, sk)
 	}
 	if body == nil && err == nil {
-		if sk != nil && !req.all {
+		if sk != nil && !req.all && !c.rot.small {
 			if from, tail, ok := c.cur.bound(since, resumeSlack); ok {
 				opts.Since, opts.Tail = sinceArg(from), strconv.FormatInt(tail, 10)
 				sk.floor, sk.bounded = since, true
@@ -233,7 +235,7 @@ func (c *tracked) openEarly(ctx context.Context) *earlyRead {
 	opts := client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Timestamps: true}
 	if ts := c.shownTS.Load(); ts != 0 {
 		e.since = max(e.since, ts-cursorWindow)
-		if a, n := c.anchorTS.Load(), c.anchorTail.Load(); n > 0 && a < e.since {
+		if a, n := c.anchorTS.Load(), c.anchorTail.Load(); n > 0 && a < e.since && !c.rot.small {
 			e.since, e.bounded = a, true
 			opts.Tail = strconv.FormatInt(n+resumeSlack, 10)
 		}
@@ -337,7 +339,11 @@ func (c *tracked) consume(dec decoder, sk *skipper, frames *int64, wd *watchdog,
 		}
 		// Before repeats records the frame: the reopened stream sends it
 		// again, and it must not pass for a repeat then.
-		if follow && c.rot.skipSuspect(c.cur.last, f.ts, first) {
+		last := c.cur.last
+		if sl, dense := c.rot.streamLast(f.stream); dense {
+			last = min(last, sl)
+		}
+		if follow && c.rot.skipSuspect(last, f.ts, first) {
 			c.f.log.Debug("follow stream may have skipped a rotated file; reopening", "container", c.src.Name,
 				"gap", time.Duration(f.ts-c.cur.last), "reopens", c.rot.reopens, "recovered", c.rot.recovers)
 			return errSkipped
@@ -351,7 +357,7 @@ func (c *tracked) consume(dec decoder, sk *skipper, frames *int64, wd *watchdog,
 		c.cur.seen(f.ts)
 		c.publish(f.ts)
 		c.reread.shown(f)
-		c.rot.shown(f.ts, len(f.msg))
+		c.rot.shown(f.ts, f.stream, len(f.msg))
 		c.asm.add(f)
 	}
 }
