@@ -101,31 +101,39 @@ func (c *tracked) notice(k entry.Kind, text string) {
 func (c *tracked) run(ctx context.Context) {
 	defer c.f.forget(c)
 	var bo backoff
+	var st container.InspectResponse
+	// reopen: a follow stream suspected of skipping a rotated file is
+	// reopened at once, without a look at the container first: the files
+	// it may have skipped rotate away within a few tenths of a second.
+	reopen := false
 	for ctx.Err() == nil {
-		st, err := c.inspect(ctx)
-		if err != nil {
-			if c.stop(ctx, err) || !bo.wait(ctx) {
+		if !reopen {
+			var err error
+			if st, err = c.inspect(ctx); err != nil {
+				if c.stop(ctx, err) || !bo.wait(ctx) {
+					return
+				}
+				continue
+			}
+			if c.unreadable {
 				return
 			}
-			continue
-		}
-		if c.unreadable {
-			return
-		}
-		if st.HostConfig != nil && st.HostConfig.LogConfig.Type == "none" {
-			c.unreadable = true
-			c.notice(entry.Unreadable, `log driver "none" keeps no logs: nothing to show`)
-			return
-		}
-		c.reread.on = c.rot.configure(st.HostConfig)
-		c.generation(st)
-		if st.State.Status == container.StateCreated {
-			// Never started: no log yet. Wait for its start event.
-			if !c.awaitChange(ctx, st, &bo) {
+			if st.HostConfig != nil && st.HostConfig.LogConfig.Type == "none" {
+				c.unreadable = true
+				c.notice(entry.Unreadable, `log driver "none" keeps no logs: nothing to show`)
 				return
 			}
-			continue
+			c.reread.on = c.rot.configure(st.HostConfig)
+			c.generation(st)
+			if st.State.Status == container.StateCreated {
+				// Never started: no log yet. Wait for its start event.
+				if !c.awaitChange(ctx, st, &bo) {
+					return
+				}
+				continue
+			}
 		}
+		reopen = false
 		req := c.f.liveRequest(c.tail)
 		select {
 		case <-c.dying:
@@ -145,6 +153,7 @@ func (c *tracked) run(ctx context.Context) {
 		}
 		if errors.Is(err, errSilent) || errors.Is(err, errSkipped) {
 			early.discard()
+			reopen = errors.Is(err, errSkipped)
 			continue // reopen at once from the cursor
 		}
 		if errors.Is(err, errDying) {

@@ -199,8 +199,12 @@ func testFollowRecovers(t *testing.T, stuck bool) {
 	var mu sync.Mutex
 	var follows []string // the since of each follow request
 	var bodies []*blockingBody
+	inspects := 0
 	eng := &fakeEngine{
 		inspect: func(string) (container.InspectResponse, error) {
+			mu.Lock()
+			inspects++
+			mu.Unlock()
 			return container.InspectResponse{
 				State:      &container.State{Status: container.StateRunning, StartedAt: "2026-11-21T00:00:00Z"},
 				Config:     &container.Config{},
@@ -260,6 +264,7 @@ func testFollowRecovers(t *testing.T, stuck bool) {
 	defer mu.Unlock()
 	assert.Equal(t, len(follows), 2, "follow requests: %q", follows)
 	assert.Assert(t, follows[0] == "" && follows[1] != "")
+	assert.Equal(t, inspects, 1, "the reopen looks at the container first")
 	// The lines stamped before the reopen count as recovered: after a
 	// stall, that depends on how long it took.
 	assert.Assert(t, c.rot.recovers == 30 || stuck && c.rot.recovers >= 100, "recovered %d", c.rot.recovers)
