@@ -232,40 +232,6 @@ func (c *tracked) ended(ctx context.Context, before container.InspectResponse, b
 	return c.awaitChange(ctx, st, bo)
 }
 
-// streamEnd says how a stream ended, for what follows it.
-type streamEnd int
-
-const (
-	// endEOF: the daemon ended a follow stream.
-	endEOF streamEnd = iota
-	// endDied: a die event cut a follow stream and opened the catch-up.
-	endDied
-	// endWhole: the stream was a read, after a die, of the log as it stood
-	// then; no catch-up follows it.
-	endWhole
-)
-
-// dieWait is how long, after the daemon ended a follow stream, a die event
-// is waited for before the catch-up read. The stream ends 5 to 15 ms after
-// the container dies, and its die event comes about then, sometimes just
-// after: a catch-up made after the event is known to read the generation's
-// log whole. Without one (a stream cut while the container runs) the
-// catch-up goes ahead after dieWait.
-const dieWait = 50 * time.Millisecond
-
-// awaitDie waits up to dieWait for a die event; false when ctx ended.
-func (c *tracked) awaitDie(ctx context.Context) bool {
-	t := time.NewTimer(dieWait)
-	defer t.Stop()
-	select {
-	case <-c.dying:
-	case <-t.C:
-	case <-ctx.Done():
-		return false
-	}
-	return true
-}
-
 // awaitChange waits, after a generation ended, until the container runs
 // again or has a new StartedAt (it ran and exited between two looks). A
 // wake-up that finds nothing changed (a reconcile) goes back to waiting
@@ -318,15 +284,6 @@ const (
 	// that was created but has not started.
 	createdPoll = 5 * time.Second
 )
-
-// lostTail reports, once, a container removed before its log was read to
-// the end.
-func (c *tracked) lostTail() {
-	if !c.removedEarly {
-		c.removedEarly = true
-		c.notice(entry.Gap, "container "+shortID(c.id)+" was removed before its last lines could be read: lines written just before it stopped may be missing")
-	}
-}
 
 // flushPending emits a partial line left at the end of a generation.
 func (c *tracked) flushPending(ctx context.Context) {

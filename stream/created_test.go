@@ -33,11 +33,7 @@ func TestCreatedContainerIsLookedAtAgainWithoutItsStartEvent(t *testing.T) {
 		},
 	}
 	c, out := newTestTracked(eng, "c1", false)
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	done := make(chan struct{})
-	go func() { c.run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	runTracked(t, c)
 
 	<-time.After(300 * time.Millisecond) // it has looked once and waits
 	started.Store(true)

@@ -115,10 +115,7 @@ func TestDieOpensTheCatchUpAtOnce(t *testing.T) {
 	c, _ := newTestTracked(eng, "c1", false)
 	out := make(chan Item) // the output takes nothing until the test reads it
 	c.f.out = out
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	done := make(chan struct{})
-	go func() { c.run(ctx); close(done) }()
+	_, done := runTracked(t, c)
 
 	var lines []string
 	var notices []*entry.Notice
@@ -210,8 +207,7 @@ func TestRemovedAfterAnUnreadDeathIsAGap(t *testing.T) {
 			// It died before the first look.
 			c.dies.Add(1)
 			signal(c.dying)
-			done := make(chan struct{})
-			go func() { c.run(t.Context()); close(done) }()
+			_, done := runTracked(t, c)
 			var kinds []entry.Kind
 			collect := func(it Item) {
 				if it.Notice != nil {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"testing"
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/events"
@@ -53,6 +54,18 @@ func newTestTracked(engine Engine, id string, tty bool) (*tracked, chan Item) {
 	c := newTracked(f, id, newSource(id, "/p-app-1", map[string]string{labelProject: "p", labelService: "app", labelNumber: "1"}))
 	c.src.TTY = tty
 	return c, out
+}
+
+// runTracked runs c's loop in a goroutine of its own until stop (which
+// waits for it to end) or the end of the test; done is closed when it has
+// ended.
+func runTracked(t *testing.T, c *tracked) (stop func(), done <-chan struct{}) {
+	ctx, cancel := context.WithCancel(t.Context())
+	d := make(chan struct{})
+	go func() { c.run(ctx); close(d) }()
+	stop = func() { cancel(); <-d }
+	t.Cleanup(stop)
+	return stop, d
 }
 
 // blockingBody returns data and then blocks until closed, as a follow

@@ -167,9 +167,7 @@ func followFaultLog(t *testing.T, l *faultLog) ([]line, []*entry.Notice) {
 	t.Helper()
 	eng := &fakeEngine{inspect: l.inspect, logs: l.logs}
 	c, out := newTestTracked(eng, "c1", false)
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan struct{})
-	go func() { c.run(ctx); close(done) }()
+	stop, _ := runTracked(t, c)
 	var lines []line
 	var notices []*entry.Notice
 	deadline := time.After(20 * time.Second)
@@ -187,8 +185,7 @@ func followFaultLog(t *testing.T, l *faultLog) ([]line, []*entry.Notice) {
 			t.Fatalf("no exit notice after 20 s: %d lines, %d notices, requests %+v", len(lines), len(notices), l.requests())
 		}
 	}
-	cancel()
-	<-done
+	stop()
 	select {
 	case it := <-out:
 		t.Fatalf("sent after the exit notice: %+v", it)

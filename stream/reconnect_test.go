@@ -126,9 +126,7 @@ func followAcrossCuts(t *testing.T, seed uint64) {
 		},
 	}
 	c, out := newTestTracked(eng, "c1", false)
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan struct{})
-	go func() { c.run(ctx); close(done) }()
+	stop, _ := runTracked(t, c)
 	var got []string
 	deadline := time.After(30 * time.Second)
 	for len(got) < len(want) {
@@ -144,8 +142,7 @@ func followAcrossCuts(t *testing.T, seed uint64) {
 	mu.Lock()
 	exited = true
 	mu.Unlock()
-	cancel()
-	<-done
+	stop()
 	// Per stream the order is the file's; nothing is lost or repeated.
 	for _, s := range []string{"1 ", "2 "} {
 		assert.DeepEqual(t, filterPrefix(got, s), filterPrefix(want, s))

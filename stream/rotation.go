@@ -90,7 +90,7 @@ type rotationWatch struct {
 	win, winBytes, prevBytes int64
 	lastAt                   time.Time
 	// By stream: the newest timestamp shown, and the step to it from the
-	// one before (see streamLast).
+	// one before (see skipSuspect).
 	streamTS, streamStep [4]int64
 	// held is the timestamp up to which a reopened stream's frames are the
 	// ones the skip hid (recovered counts them): the frame the reopen was
@@ -148,13 +148,24 @@ func (w *rotationWatch) fast() bool {
 }
 
 // skipSuspect is called for each new frame of a follow stream, before it is
-// shown: last is the timestamp of the newest frame shown before it, and
-// first tells whether it is the request's first new frame (the daemon sent
-// it from its stored files, which are read whole). It reports whether the
-// stream is to be reopened from the cursor before ts is shown.
-func (w *rotationWatch) skipSuspect(last, ts int64, first bool) bool {
+// shown: last is the timestamp of the newest frame shown before it, s the
+// frame's stream, and first tells whether it is the request's first new
+// frame (the daemon sent it from its stored files, which are read whole).
+// It reports whether the stream is to be reopened from the cursor before ts
+// is shown.
+//
+// The jump is measured from the newest frame of the frame's own stream too,
+// when that stream's lines came densely (its last step was under a quarter
+// of skipGap): the daemon can skip one stream's lines for a while and send
+// the other's (seen with local: a run of 900 stdout lines missing, the
+// stderr lines among them sent), which leaves no gap between consecutive
+// frames.
+func (w *rotationWatch) skipSuspect(last, ts int64, s entry.Stream, first bool) bool {
 	if !w.small {
 		return false
+	}
+	if i := s & 3; w.streamTS[i] != 0 && w.streamStep[i] < skipGap/4 {
+		last = min(last, w.streamTS[i])
 	}
 	if w.holding {
 		if ts < w.held {
@@ -172,17 +183,6 @@ func (w *rotationWatch) skipSuspect(last, ts int64, first bool) bool {
 	}
 	w.hold(ts)
 	return true
-}
-
-// streamLast returns the newest timestamp shown of stream s when its lines
-// come densely (the last step was under a quarter of skipGap), for
-// skipSuspect: the daemon can skip one stream's lines for a while and send
-// the other's (seen with local: a run of 900 stdout lines missing, the
-// stderr lines among them sent), which leaves no gap between consecutive
-// frames.
-func (w *rotationWatch) streamLast(s entry.Stream) (int64, bool) {
-	i := s & 3
-	return w.streamTS[i], w.streamTS[i] != 0 && w.streamStep[i] < skipGap/4
 }
 
 // stallAfter returns how long a follow stream may now stay silent before

@@ -143,7 +143,7 @@ func TestRotationChecksOnlyAFastLog(t *testing.T) {
 	}
 	assert.Assert(t, !slow.fast())
 	assert.Equal(t, slow.stallAfter(), time.Duration(0))
-	assert.Assert(t, !slow.skipSuspect(t0+990*ms, t0+2000*ms, false))
+	assert.Assert(t, !slow.skipSuspect(t0+990*ms, t0+2000*ms, entry.Stdout, false))
 	quiet := w
 	quiet.lastAt = time.Now().Add(-rotationFast)
 	assert.Assert(t, !quiet.fast(), "silent for rotationFast")
@@ -153,25 +153,25 @@ func TestSkipSuspectBacksOffWhenAReopenRecoversNothing(t *testing.T) {
 	w := rotationWatch{small: true, maxSize: 64 << 10}
 	w.shown(t0, entry.Stdout, 64<<10)
 	ms := int64(time.Millisecond)
-	assert.Assert(t, !w.skipSuspect(t0, t0+50*ms, true), "a request's first new frame comes from the stored files")
-	assert.Assert(t, !w.skipSuspect(t0, t0+ms, false), "no gap")
-	assert.Assert(t, w.skipSuspect(t0, t0+50*ms, false), "a gap: reopen")
+	assert.Assert(t, !w.skipSuspect(t0, t0+50*ms, entry.Stdout, true), "a request's first new frame comes from the stored files")
+	assert.Assert(t, !w.skipSuspect(t0, t0+ms, entry.Stdout, false), "no gap")
+	assert.Assert(t, w.skipSuspect(t0, t0+50*ms, entry.Stdout, false), "a gap: reopen")
 	// The reopened stream sends the held frame first: nothing was skipped.
-	assert.Assert(t, !w.skipSuspect(t0, t0+50*ms, true))
+	assert.Assert(t, !w.skipSuspect(t0, t0+50*ms, entry.Stdout, true))
 	assert.Equal(t, w.pause, reopenPause)
-	assert.Assert(t, !w.skipSuspect(t0+50*ms, t0+90*ms, false), "within the pause")
+	assert.Assert(t, !w.skipSuspect(t0+50*ms, t0+90*ms, entry.Stdout, false), "within the pause")
 	assert.Assert(t, !w.stalled(t0+100*ms), "within the pause")
-	assert.Assert(t, w.skipSuspect(t0+100*ms, t0+200*ms, false), "a big jump, even within the pause")
-	assert.Assert(t, !w.skipSuspect(t0+100*ms, t0+200*ms, true))
+	assert.Assert(t, w.skipSuspect(t0+100*ms, t0+200*ms, entry.Stdout, false), "a big jump, even within the pause")
+	assert.Assert(t, !w.skipSuspect(t0+100*ms, t0+200*ms, entry.Stdout, true))
 	w.next = time.Now().Add(-time.Millisecond)
-	assert.Assert(t, w.skipSuspect(t0+100*ms, t0+200*ms, false))
+	assert.Assert(t, w.skipSuspect(t0+100*ms, t0+200*ms, entry.Stdout, false))
 	// This time the reopened stream sends two frames the skip hid.
-	assert.Assert(t, !w.skipSuspect(t0+100*ms, t0+120*ms, true))
-	assert.Assert(t, !w.skipSuspect(t0+120*ms, t0+150*ms, false))
-	assert.Assert(t, !w.skipSuspect(t0+150*ms, t0+200*ms, false))
+	assert.Assert(t, !w.skipSuspect(t0+100*ms, t0+120*ms, entry.Stdout, true))
+	assert.Assert(t, !w.skipSuspect(t0+120*ms, t0+150*ms, entry.Stdout, false))
+	assert.Assert(t, !w.skipSuspect(t0+150*ms, t0+200*ms, entry.Stdout, false))
 	assert.Equal(t, w.pause, time.Duration(0))
 	assert.Equal(t, w.recovers, int64(2))
-	assert.Assert(t, w.skipSuspect(t0+200*ms, t0+300*ms, false), "no pause after a reopen that recovered lines")
+	assert.Assert(t, w.skipSuspect(t0+200*ms, t0+300*ms, entry.Stdout, false), "no pause after a reopen that recovered lines")
 }
 
 // TestFollowRecoversARotatedFileItsStreamSkipped follows a container whose
@@ -237,9 +237,7 @@ func testFollowRecovers(t *testing.T, stuck bool) {
 		},
 	}
 	c, out := newTestTracked(eng, "c1", false)
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan struct{})
-	go func() { c.run(ctx); close(done) }()
+	stop, _ := runTracked(t, c)
 	var got []string
 	deadline := time.After(10 * time.Second)
 	for len(got) < n {
@@ -255,8 +253,7 @@ func testFollowRecovers(t *testing.T, stuck bool) {
 			t.Fatalf("%d of %d lines after 10 s", len(got), n)
 		}
 	}
-	cancel()
-	<-done
+	stop()
 	for i := range n {
 		assert.Equal(t, got[i], fmt.Sprintf("line %d", i))
 	}
@@ -285,10 +282,8 @@ func TestSkipSuspectSeesADenseStreamJump(t *testing.T) {
 	for i := range 10 {
 		w.shown(t0+200*ms+int64(i)*5*ms, entry.Stderr, 100) // stdout skipped meanwhile
 	}
-	sl, dense := w.streamLast(entry.Stdout)
-	assert.Assert(t, dense)
-	assert.Assert(t, !w.skipSuspect(t0+245*ms, t0+246*ms, false), "no gap between frames")
-	assert.Assert(t, w.skipSuspect(min(t0+245*ms, sl), t0+246*ms, false), "stdout jumped by 46 ms")
-	_, dense = w.streamLast(entry.Stderr)
-	assert.Assert(t, !dense, "a line every 5 ms is not dense")
+	// stderr, a line every 5 ms, is not dense: measured from the newest
+	// frame of either stream, its next line is no jump.
+	assert.Assert(t, !w.skipSuspect(t0+245*ms, t0+246*ms, entry.Stderr, false), "no gap between frames")
+	assert.Assert(t, w.skipSuspect(t0+245*ms, t0+246*ms, entry.Stdout, false), "stdout jumped by 46 ms")
 }

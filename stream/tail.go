@@ -52,6 +52,19 @@ type request struct {
 // short, and where they rotate fast a second request would come too late.
 var resumeSlack int64 = 10_000
 
+// logsOptions is a logs request of both streams with timestamps, following
+// or not, from since and up to until (0: from the start, to the end).
+func logsOptions(follow bool, since, until int64) client.ContainerLogsOptions {
+	opts := client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Timestamps: true, Follow: follow}
+	if since > 0 {
+		opts.Since = sinceArg(since)
+	}
+	if until > 0 {
+		opts.Until = sinceArg(until)
+	}
+	return opts
+}
+
 // errTailShort ends a resumed request whose tail did not reach back to the
 // frames stamped before its since.
 var errTailShort = errors.New("tail too short to reach the cursor")
@@ -161,7 +174,6 @@ func (c *tracked) readOnce(ctx context.Context, req request, out chan<- Item) (f
 //
 // It also returns the since it asks for (0: from the beginning).
 func (c *tracked) requestOptions(req request) (client.ContainerLogsOptions, *skipper, int64) {
-	opts := client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Timestamps: true, Follow: req.follow}
 	var sk *skipper
 	since := max(req.since, 0)
 	if !c.cur.empty() {
@@ -172,139 +184,11 @@ func (c *tracked) requestOptions(req request) (client.ContainerLogsOptions, *ski
 		sk = c.cur.skipper(since)
 		sk.gap = risk
 	}
-	if since > 0 {
-		opts.Since = sinceArg(since)
-	}
-	if req.until > 0 {
-		opts.Until = sinceArg(req.until)
-	}
+	opts := logsOptions(req.follow, since, req.until)
 	if req.tail >= 0 && sk == nil {
 		opts.Tail = strconv.Itoa(req.tail)
 	}
 	return opts, sk, since
-}
-
-// errDying ends a follow stream when its container dies.
-var errDying = errors.New("container died")
-
-// cutOnDie, when a die event arrives for the container (the loop looks for
-// one before it opens the stream), opens the catch-up read at once and
-// cancels the follow stream (rctx) with errDying.
-//
-// The catch-up must reach the daemon before compose removes the container,
-// about 15 ms after it dies when it is recreated: opened here it does not
-// wait for the decoder, which may be busy with a backlog or blocked on a
-// slow output. It starts from a little before the newest frame the decoder
-// published (shownTS), so from no later than the cursor will be once the
-// follow stream is drained; takeEarly then drops what a request from the
-// cursor would not have returned.
-func (c *tracked) cutOnDie(ctx, rctx context.Context, cancel context.CancelCauseFunc) <-chan struct{} {
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		select {
-		case <-c.dying:
-			c.early = c.openEarly(ctx)
-			cancel(errDying)
-		case <-rctx.Done():
-		}
-	}()
-	return done
-}
-
-// earlyRead is a catch-up logs request opened by cutOnDie.
-type earlyRead struct {
-	since   int64 // 0: from the beginning
-	bounded bool  // with a tail reaching back to the anchor (cursor.bound)
-	dies    int64 // tracked.dies when it was made
-	done    chan struct{}
-	body    io.ReadCloser // set before done is closed
-	err     error
-}
-
-// publishEvery is how often, in log time, the decoder publishes the newest
-// shown frame's timestamp for an early catch-up (and at once when it goes
-// back): the catch-up starts a cursor window before it, so at most this much
-// earlier than the cursor's since (never later: the cursor's since is a
-// window before its newest frame, which is at or after the published one).
-const publishEvery = int64(10 * time.Millisecond)
-
-func (c *tracked) openEarly(ctx context.Context) *earlyRead {
-	req := c.f.catchUpRequest()
-	e := &earlyRead{since: max(req.since, 0), dies: c.dies.Load(), done: make(chan struct{})}
-	opts := client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Timestamps: true}
-	if ts := c.shownTS.Load(); ts != 0 {
-		e.since = max(e.since, ts-cursorWindow)
-		if a, n := c.anchorTS.Load(), c.anchorTail.Load(); n > 0 && a < e.since && !c.rot.small {
-			e.since, e.bounded = a, true
-			opts.Tail = strconv.FormatInt(n+resumeSlack, 10)
-		}
-	}
-	if e.since > 0 {
-		opts.Since = sinceArg(e.since)
-	}
-	if req.until > 0 {
-		opts.Until = sinceArg(req.until)
-	}
-	c.f.log.Debug("early catch-up request", "container", c.src.Name, "since", opts.Since)
-	go func() {
-		defer close(e.done)
-		e.body, e.err = c.f.engine.ContainerLogs(ctx, c.id, opts)
-	}()
-	return e
-}
-
-// takeEarly returns the body of an early catch-up for a request that would
-// start at since with skipper sk, and the skipper to read it with; a nil
-// body and error mean it started too late (the clock went back) and a new
-// request is needed.
-func (c *tracked) takeEarly(ctx context.Context, e *earlyRead, since int64, sk *skipper) (io.ReadCloser, *skipper, error) {
-	select {
-	case <-e.done:
-	case <-ctx.Done():
-		e.discard()
-		return nil, sk, ctx.Err()
-	}
-	c.f.log.Debug("early catch-up response", "container", c.src.Name, "err", e.err)
-	c.readDies = e.dies
-	if e.err != nil {
-		return nil, sk, e.err
-	}
-	if e.since > since {
-		e.discard()
-		return nil, sk, nil
-	}
-	if sk == nil {
-		sk = &skipper{left: make(map[int64]int64)}
-	}
-	sk.floor, sk.bounded = since, e.bounded
-	return e.body, sk, nil
-}
-
-// discard closes the request's body once it has one; e may be nil.
-func (e *earlyRead) discard() {
-	if e == nil {
-		return
-	}
-	go func() {
-		<-e.done
-		if e.body != nil {
-			_ = e.body.Close()
-		}
-	}()
-}
-
-// publish makes ts, a shown frame's timestamp, the one an early catch-up
-// starts before, when it moved on by publishEvery (or back).
-func (c *tracked) publish(ts int64) {
-	if ts > c.published+publishEvery || ts < c.published {
-		c.published = ts
-		if _, n, ok := c.cur.bound(ts-cursorWindow, 0); ok {
-			c.anchorTS.Store(c.cur.anchor.ts)
-			c.anchorTail.Store(n)
-		}
-		c.shownTS.Store(ts)
-	}
 }
 
 // consume reads frames until the stream ends, or until a follow stream
@@ -339,11 +223,7 @@ func (c *tracked) consume(dec decoder, sk *skipper, frames *int64, wd *watchdog,
 		}
 		// Before repeats records the frame: the reopened stream sends it
 		// again, and it must not pass for a repeat then.
-		last := c.cur.last
-		if sl, dense := c.rot.streamLast(f.stream); dense {
-			last = min(last, sl)
-		}
-		if follow && c.rot.skipSuspect(last, f.ts, first) {
+		if follow && c.rot.skipSuspect(c.cur.last, f.ts, f.stream, first) {
 			c.f.log.Debug("follow stream may have skipped a rotated file; reopening", "container", c.src.Name,
 				"gap", time.Duration(f.ts-c.cur.last), "reopens", c.rot.reopens, "recovered", c.rot.recovers)
 			return errSkipped

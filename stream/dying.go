@@ -1,0 +1,181 @@
+package stream
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/docker-devlogs/devlogs/entry"
+)
+
+// When a container dies, what it wrote last must be read before compose
+// can remove it (about 15 ms after it dies, when it is recreated), and the
+// follow stream of this engine may have ended without it. A die event opens
+// the catch-up read at once (cutOnDie); a stream the daemon ended waits
+// briefly for the die event before its catch-up (awaitDie); and a container
+// found removed after a death no read followed is reported as a gap
+// (tracked.stop).
+
+// streamEnd says how a stream ended, for what follows it.
+type streamEnd int
+
+const (
+	// endEOF: the daemon ended a follow stream.
+	endEOF streamEnd = iota
+	// endDied: a die event cut a follow stream and opened the catch-up.
+	endDied
+	// endWhole: the stream was a read, after a die, of the log as it stood
+	// then; no catch-up follows it.
+	endWhole
+)
+
+// dieWait is how long, after the daemon ended a follow stream, a die event
+// is waited for before the catch-up read. The stream ends 5 to 15 ms after
+// the container dies, and its die event comes about then, sometimes just
+// after: a catch-up made after the event is known to read the generation's
+// log whole. Without one (a stream cut while the container runs) the
+// catch-up goes ahead after dieWait.
+const dieWait = 50 * time.Millisecond
+
+// awaitDie waits up to dieWait for a die event; false when ctx ended.
+func (c *tracked) awaitDie(ctx context.Context) bool {
+	t := time.NewTimer(dieWait)
+	defer t.Stop()
+	select {
+	case <-c.dying:
+	case <-t.C:
+	case <-ctx.Done():
+		return false
+	}
+	return true
+}
+
+// errDying ends a follow stream when its container dies.
+var errDying = errors.New("container died")
+
+// cutOnDie, when a die event arrives for the container (the loop looks for
+// one before it opens the stream), opens the catch-up read at once and
+// cancels the follow stream (rctx) with errDying.
+//
+// The catch-up must reach the daemon before compose removes the container,
+// about 15 ms after it dies when it is recreated: opened here it does not
+// wait for the decoder, which may be busy with a backlog or blocked on a
+// slow output. It starts from a little before the newest frame the decoder
+// published (shownTS), so from no later than the cursor will be once the
+// follow stream is drained; takeEarly then drops what a request from the
+// cursor would not have returned.
+func (c *tracked) cutOnDie(ctx, rctx context.Context, cancel context.CancelCauseFunc) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		select {
+		case <-c.dying:
+			c.early = c.openEarly(ctx)
+			cancel(errDying)
+		case <-rctx.Done():
+		}
+	}()
+	return done
+}
+
+// earlyRead is a catch-up logs request opened by cutOnDie.
+type earlyRead struct {
+	since   int64 // 0: from the beginning
+	bounded bool  // with a tail reaching back to the anchor (cursor.bound)
+	dies    int64 // tracked.dies when it was made
+	done    chan struct{}
+	body    io.ReadCloser // set before done is closed
+	err     error
+}
+
+// publishEvery is how often, in log time, the decoder publishes the newest
+// shown frame's timestamp for an early catch-up (and at once when it goes
+// back): the catch-up starts a cursor window before it, so at most this much
+// earlier than the cursor's since (never later: the cursor's since is a
+// window before its newest frame, which is at or after the published one).
+const publishEvery = int64(10 * time.Millisecond)
+
+func (c *tracked) openEarly(ctx context.Context) *earlyRead {
+	req := c.f.catchUpRequest()
+	e := &earlyRead{since: max(req.since, 0), dies: c.dies.Load(), done: make(chan struct{})}
+	tail := ""
+	if ts := c.shownTS.Load(); ts != 0 {
+		e.since = max(e.since, ts-cursorWindow)
+		if a, n := c.anchorTS.Load(), c.anchorTail.Load(); n > 0 && a < e.since && !c.rot.small {
+			e.since, e.bounded = a, true
+			tail = strconv.FormatInt(n+resumeSlack, 10)
+		}
+	}
+	opts := logsOptions(false, e.since, req.until)
+	opts.Tail = tail
+	c.f.log.Debug("early catch-up request", "container", c.src.Name, "since", opts.Since)
+	go func() {
+		defer close(e.done)
+		e.body, e.err = c.f.engine.ContainerLogs(ctx, c.id, opts)
+	}()
+	return e
+}
+
+// takeEarly returns the body of an early catch-up for a request that would
+// start at since with skipper sk, and the skipper to read it with; a nil
+// body and error mean it started too late (the clock went back) and a new
+// request is needed.
+func (c *tracked) takeEarly(ctx context.Context, e *earlyRead, since int64, sk *skipper) (io.ReadCloser, *skipper, error) {
+	select {
+	case <-e.done:
+	case <-ctx.Done():
+		e.discard()
+		return nil, sk, ctx.Err()
+	}
+	c.f.log.Debug("early catch-up response", "container", c.src.Name, "err", e.err)
+	c.readDies = e.dies
+	if e.err != nil {
+		return nil, sk, e.err
+	}
+	if e.since > since {
+		e.discard()
+		return nil, sk, nil
+	}
+	if sk == nil {
+		sk = &skipper{left: make(map[int64]int64)}
+	}
+	sk.floor, sk.bounded = since, e.bounded
+	return e.body, sk, nil
+}
+
+// discard closes the request's body once it has one; e may be nil.
+func (e *earlyRead) discard() {
+	if e == nil {
+		return
+	}
+	go func() {
+		<-e.done
+		if e.body != nil {
+			_ = e.body.Close()
+		}
+	}()
+}
+
+// publish makes ts, a shown frame's timestamp, the one an early catch-up
+// starts before, when it moved on by publishEvery (or back).
+func (c *tracked) publish(ts int64) {
+	if ts > c.published+publishEvery || ts < c.published {
+		c.published = ts
+		if _, n, ok := c.cur.bound(ts-cursorWindow, 0); ok {
+			c.anchorTS.Store(c.cur.anchor.ts)
+			c.anchorTail.Store(n)
+		}
+		c.shownTS.Store(ts)
+	}
+}
+
+// lostTail reports, once, a container removed before its log was read to
+// the end.
+func (c *tracked) lostTail() {
+	if !c.removedEarly {
+		c.removedEarly = true
+		c.notice(entry.Gap, "container "+shortID(c.id)+" was removed before its last lines could be read: lines written just before it stopped may be missing")
+	}
+}
