@@ -7,7 +7,10 @@
 //   - devlogs --no-follow --color always: colors and structured rendering on;
 //
 // and prints the medians and the ratios devlogs/raw, compose/devlogs and
-// colored/plain devlogs.
+// colored/plain devlogs. Beside each tool's own CPU time it prints the
+// local dockerd's CPU time and how busy the machine's CPUs were during its
+// runs: a tool that makes the daemon work harder, or a machine with no idle
+// CPU left, shows there.
 package main
 
 import (
@@ -41,11 +44,13 @@ func main() {
 }
 
 type tool struct {
-	name  string
-	argv  []string
-	lines int // lines of output expected (0: not checked)
-	wall  []time.Duration
-	cpu   []time.Duration
+	name   string
+	argv   []string
+	lines  int // lines of output expected (0: not checked)
+	wall   []time.Duration
+	cpu    []time.Duration
+	daemon []time.Duration // dockerd's CPU during the run (local daemon only)
+	busy   []float64       // share of the machine's CPUs busy during the run
 }
 
 func run(lines, services, runs int, keep bool) error {
@@ -91,7 +96,9 @@ func run(lines, services, runs int, keep bool) error {
 	for i := 0; i < runs+1; i++ {
 		for j := range tools {
 			t := tools[(i+j)%len(tools)]
+			before := sampleCPU()
 			wall, cpu, n, err := timeOne(bin, env, t.argv)
+			after := sampleCPU()
 			if err != nil {
 				return fmt.Errorf("%s: %w", t.name, err)
 			}
@@ -102,6 +109,7 @@ func run(lines, services, runs int, keep bool) error {
 				continue // warm-up: the daemon's page cache, the binaries
 			}
 			t.wall, t.cpu = append(t.wall, wall), append(t.cpu, cpu)
+			t.daemon, t.busy = append(t.daemon, after.daemon-before.daemon), append(t.busy, after.busyShare(before))
 		}
 	}
 	report(tools)
@@ -220,11 +228,18 @@ func median(ds []time.Duration) time.Duration {
 	return s[len(s)/2]
 }
 
+func medianF(fs []float64) float64 {
+	s := slices.Clone(fs)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
 func report(tools []*tool) {
-	fmt.Printf("\n%-32s %10s %10s %10s %12s\n", "tool", "median", "min", "max", "median CPU")
+	fmt.Printf("\n%-32s %10s %10s %10s %12s %12s %9s\n", "tool", "median", "min", "max", "median CPU", "dockerd CPU", "CPUs busy")
 	for _, t := range tools {
-		fmt.Printf("%-32s %10s %10s %10s %12s\n", t.name, median(t.wall).Round(time.Millisecond),
-			slices.Min(t.wall).Round(time.Millisecond), slices.Max(t.wall).Round(time.Millisecond), median(t.cpu).Round(time.Millisecond))
+		fmt.Printf("%-32s %10s %10s %10s %12s %12s %8.0f%%\n", t.name, median(t.wall).Round(time.Millisecond),
+			slices.Min(t.wall).Round(time.Millisecond), slices.Max(t.wall).Round(time.Millisecond), median(t.cpu).Round(time.Millisecond),
+			median(t.daemon).Round(time.Millisecond), 100*medianF(t.busy))
 	}
 	dl, dc, raw := median(tools[0].wall), median(tools[1].wall), median(tools[2].wall)
 	fmt.Printf("\ndevlogs / raw Engine API reader: %.3f× wall (target ≤ 1.05)\n", float64(dl)/float64(raw))
