@@ -53,6 +53,15 @@ type tracked struct {
 	// that request may have taken lines with it that no request returned.
 	dies     atomic.Int64
 	readDies int64
+	// lastDie is the daemon's time of the newest die event; endRead is
+	// the FinishedAt of the newest generation whose log was read after it
+	// was seen stopped. A die stamped no later than endRead+dieSlack is
+	// that generation's, already read whole, even if its event came late.
+	lastDie atomic.Int64
+	endRead int64
+	// wholeRead: the log was read to its end after the container died,
+	// and it was removed meanwhile; no die event can be of a later run.
+	wholeRead bool
 	// shownTS is a recently shown frame's timestamp (published by the
 	// decoder, read by cutOnDie); published is its last value.
 	shownTS   atomic.Int64
@@ -192,9 +201,16 @@ func (c *tracked) run(ctx context.Context) {
 //
 // early is the catch-up read a die event opened already, if any.
 func (c *tracked) ended(ctx context.Context, before container.InspectResponse, bo *backoff, early *earlyRead, end streamEnd) bool {
-	if end == endEOF && !c.awaitDie(ctx) {
-		return false
+	how := func() (int64, bool) { return 0, false }
+	if end == endEOF {
+		// The daemon ended the stream: the container's logger closed, so
+		// it died, and compose may remove it within milliseconds. The
+		// catch-up goes out at once; an inspect meanwhile tells a death
+		// from a stream cut while it runs.
+		how = c.endedHow(ctx)
 	}
+	var stopped int64 // FinishedAt of the generation the stream ended with
+	var gone bool
 	// The daemon may end a follow stream before it has sent the last lines
 	// a stopping container wrote (seen with the unterminated line a program
 	// prints on SIGTERM). Read what the log holds beyond the cursor at once:
@@ -203,12 +219,27 @@ func (c *tracked) ended(ctx context.Context, before container.InspectResponse, b
 		req := c.f.catchUpRequest()
 		req.early = early
 		_, err := c.read(ctx, req, c.f.out)
-		if err != nil && !errors.Is(err, io.EOF) && !isCanceled(ctx, err) {
+		stopped, gone = how()
+		switch {
+		case errors.Is(err, io.EOF) && gone:
+			// Read after its death and before its removal: nothing of it
+			// is missing, whenever its die event comes.
+			c.wholeRead = true
+		case err != nil && !errors.Is(err, io.EOF) && !isCanceled(ctx, err):
 			c.f.log.Debug("catch-up read failed", "container", c.src.Name, "err", err)
 			if isRemoving(err) || isNotFound(err) {
 				c.flushPending(ctx)
 				c.lostTail()
 			}
+		}
+	}
+	if stopped != 0 {
+		// The stream ended because the container died, so the catch-up
+		// read its log whole: its die event, whenever it comes, needs no
+		// other read.
+		c.endRead = max(c.endRead, stopped)
+		if !c.awaitDie(ctx) {
+			return false
 		}
 	}
 	st, err := c.inspect(ctx)
@@ -353,7 +384,7 @@ func (c *tracked) stop(ctx context.Context, err error) bool {
 		return false
 	case isNotFound(err):
 		c.flushPending(ctx)
-		if c.dies.Load() > c.readDies {
+		if c.unreadDeath() {
 			// It died (again) after the last logs request was made, and
 			// is gone before another could read how that run ended.
 			c.lostTail()

@@ -8,15 +8,17 @@ import (
 	"time"
 
 	"github.com/docker-devlogs/devlogs/entry"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/client"
 )
 
 // When a container dies, what it wrote last must be read before compose
 // can remove it (about 15 ms after it dies, when it is recreated), and the
 // follow stream of this engine may have ended without it. A die event opens
-// the catch-up read at once (cutOnDie); a stream the daemon ended waits
-// briefly for the die event before its catch-up (awaitDie); and a container
-// found removed after a death no read followed is reported as a gap
-// (tracked.stop).
+// the catch-up read at once (cutOnDie); a stream the daemon ended gets its
+// catch-up at once too, with an inspect beside it that tells a death from a
+// cut (endedHow); and a container found removed after a death no read
+// followed is reported as a gap (tracked.stop).
 
 // streamEnd says how a stream ended, for what follows it.
 type streamEnd int
@@ -31,13 +33,70 @@ const (
 	endWhole
 )
 
-// dieWait is how long, after the daemon ended a follow stream, a die event
-// is waited for before the catch-up read. The stream ends 5 to 15 ms after
-// the container dies, and its die event comes about then, sometimes just
-// after: a catch-up made after the event is known to read the generation's
-// log whole. Without one (a stream cut while the container runs) the
-// catch-up goes ahead after dieWait.
+// dieWait is how long, after the catch-up of a generation seen stopped,
+// its die event is waited for: it comes about when the stream ends,
+// sometimes just after, and is taken then so that the next generation's
+// first request is not mistaken for a read after a new death. The daemon
+// may also drop it; nothing waits longer.
 const dieWait = 50 * time.Millisecond
+
+// dieSlack is how much later than the FinishedAt of a generation its die
+// event may be stamped: the daemon stamps both while it handles the exit.
+// A generation that starts again and dies within it is not told apart.
+const dieSlack = int64(50 * time.Millisecond)
+
+// endedHow starts an inspect of a container whose follow stream the daemon
+// ended, to run while the catch-up read goes out; the function it returns
+// waits for the answer. The daemon ends a follow stream when the
+// container's logger closes, after the last write: a container not running
+// (the inspect waits while the daemon handles an exit) died before the
+// stream ended, and the catch-up reads its log whole. Its FinishedAt
+// (daemon time) is returned; 0 means running (the stream was cut), or
+// unknown. gone: it was removed, or is being removed.
+//
+// Waiting for the die event before the catch-up, as this once did, left the
+// catch-up to compose's removal of the container when the daemon dropped
+// the event.
+func (c *tracked) endedHow(ctx context.Context) func() (stopped int64, gone bool) {
+	type answer struct {
+		stopped int64
+		gone    bool
+	}
+	ch := make(chan answer, 1)
+	go func() {
+		var a answer
+		defer func() { ch <- a }()
+		release, ok := c.f.gate(ctx)
+		if !ok {
+			return
+		}
+		r, err := c.f.engine.ContainerInspect(ctx, c.id, client.ContainerInspectOptions{})
+		release()
+		switch st := r.Container.State; {
+		case err != nil:
+			a.gone = isNotFound(err) || isRemoving(err)
+			return
+		case st == nil || st.Status == container.StateRunning:
+			return
+		case st.Status == container.StateRemoving:
+			a.gone = true
+		}
+		if t, err := time.Parse(time.RFC3339Nano, r.Container.State.FinishedAt); err == nil {
+			a.stopped = t.UnixNano()
+		}
+	}()
+	return func() (int64, bool) {
+		a := <-ch
+		return a.stopped, a.gone
+	}
+}
+
+// unreadDeath reports a die event newer than the last logs request and not
+// the death of a generation read after it stopped.
+func (c *tracked) unreadDeath() bool {
+	last := c.lastDie.Load()
+	return !c.wholeRead && c.dies.Load() > c.readDies && (last == 0 || last > c.endRead+dieSlack)
+}
 
 // awaitDie waits up to dieWait for a die event; false when ctx ended.
 func (c *tracked) awaitDie(ctx context.Context) bool {

@@ -226,3 +226,81 @@ func TestRemovedAfterAnUnreadDeathIsAGap(t *testing.T) {
 		})
 	}
 }
+
+// The daemon ends a follow stream when its container dies, and the die
+// event may come late (or never: the daemon drops events for slow
+// subscribers) while compose removes the container about 15 ms after the
+// death. The catch-up must not wait for the event: it goes out at once,
+// with an inspect beside it that shows the container stopped. A die event
+// that comes after that catch-up, stamped at the death the inspect saw, is
+// no gap when the container is then removed; one stamped well after it
+// (another run died) is.
+func TestCatchUpAfterAStreamEndsNeedsNoDieEvent(t *testing.T) {
+	finished := time.Date(2026, 11, 21, 10, 0, 5, 0, time.UTC)
+	for _, late := range []time.Duration{time.Millisecond, 2 * time.Second} {
+		t.Run(fmt.Sprint("die stamped ", late, " after the death"), func(t *testing.T) {
+			base := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC).UnixNano()
+			var mu sync.Mutex
+			removed, exited, seenExited := false, false, false
+			var c *tracked
+			eng := &fakeEngine{
+				inspect: func(string) (container.InspectResponse, error) {
+					mu.Lock()
+					defer mu.Unlock()
+					if exited && seenExited {
+						removed = true // compose removes it after the first look
+					}
+					if removed {
+						return container.InspectResponse{}, errGone
+					}
+					st := &container.State{Status: container.StateRunning, StartedAt: "2026-11-21T10:00:00Z"}
+					if exited {
+						seenExited = true
+						st.Status, st.FinishedAt = container.StateExited, finished.Format(time.RFC3339Nano)
+					}
+					return container.InspectResponse{State: st, Config: &container.Config{}}, nil
+				},
+				logs: func(_ context.Context, _ string, o client.ContainerLogsOptions) (io.ReadCloser, error) {
+					mu.Lock()
+					defer mu.Unlock()
+					if removed {
+						return nil, errGone
+					}
+					if o.Follow {
+						// It dies; the stream ends without its last line.
+						exited = true
+						return io.NopCloser(bytes.NewReader(muxFrame(1, base, "one\n"))), nil
+					}
+					// The catch-up: the die event comes now.
+					c.lastDie.Store(finished.Add(late).UnixNano())
+					c.dies.Add(1)
+					signal(c.dying)
+					return io.NopCloser(bytes.NewReader(append(muxFrame(1, base, "one\n"), muxFrame(1, base+1, "two")...))), nil
+				},
+			}
+			var out chan Item
+			c, out = newTestTracked(eng, "c1", false)
+			_, done := runTracked(t, c)
+			var kinds []entry.Kind
+			var lines []string
+			collect := func(it Item) {
+				if it.Notice != nil {
+					kinds = append(kinds, it.Notice.Kind)
+				}
+				for _, e := range it.Lines {
+					lines = append(lines, string(e.Msg))
+				}
+			}
+			collectUntil(t, out, done, time.After(20*time.Second), collect, "still running after 20 s")
+			for len(out) > 0 {
+				collect(<-out)
+			}
+			assert.DeepEqual(t, lines, []string{"one", "two"})
+			want := []entry.Kind{entry.Attached, entry.Removed}
+			if late > time.Duration(dieSlack) {
+				want = []entry.Kind{entry.Attached, entry.Gap, entry.Removed}
+			}
+			assert.DeepEqual(t, kinds, want)
+		})
+	}
+}

@@ -207,6 +207,7 @@ func (f *Follower) handle(m events.Message) {
 	}
 	f.mu.Unlock()
 	if m.Action == events.ActionDie {
+		c.lastDie.Store(m.TimeNano)
 		c.dies.Add(1)
 		signal(c.dying)
 	}
