@@ -356,6 +356,16 @@ func (c *tracked) observe(st container.InspectResponse) bool {
 const zeroTime = "0001-01-01T00:00:00Z"
 
 func (c *tracked) inspect(ctx context.Context) (container.InspectResponse, error) {
+	r, err := c.look(ctx)
+	if err == nil {
+		c.known = true
+	}
+	return r, err
+}
+
+// look inspects the container, touching nothing of c: it may run beside
+// the loop (endedHow).
+func (c *tracked) look(ctx context.Context) (container.InspectResponse, error) {
 	release, ok := c.f.gate(ctx)
 	if !ok {
 		return container.InspectResponse{}, ctx.Err()
@@ -364,9 +374,6 @@ func (c *tracked) inspect(ctx context.Context) (container.InspectResponse, error
 	release()
 	if err == nil && r.Container.State == nil {
 		err = fmt.Errorf("inspect %s: no state in the response", shortID(c.id))
-	}
-	if err == nil {
-		c.known = true
 	}
 	return r.Container, err
 }

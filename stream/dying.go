@@ -9,7 +9,6 @@ import (
 
 	"github.com/docker-devlogs/devlogs/entry"
 	"github.com/moby/moby/api/types/container"
-	"github.com/moby/moby/client"
 )
 
 // When a container dies, what it wrote last must be read before compose
@@ -66,22 +65,17 @@ func (c *tracked) endedHow(ctx context.Context) func() (stopped int64, gone bool
 	go func() {
 		var a answer
 		defer func() { ch <- a }()
-		release, ok := c.f.gate(ctx)
-		if !ok {
-			return
-		}
-		r, err := c.f.engine.ContainerInspect(ctx, c.id, client.ContainerInspectOptions{})
-		release()
-		switch st := r.Container.State; {
+		r, err := c.look(ctx)
+		switch {
 		case err != nil:
 			a.gone = isNotFound(err) || isRemoving(err)
 			return
-		case st == nil || st.Status == container.StateRunning:
+		case r.State.Status == container.StateRunning:
 			return
-		case st.Status == container.StateRemoving:
+		case r.State.Status == container.StateRemoving:
 			a.gone = true
 		}
-		if t, err := time.Parse(time.RFC3339Nano, r.Container.State.FinishedAt); err == nil {
+		if t, err := time.Parse(time.RFC3339Nano, r.State.FinishedAt); err == nil {
 			a.stopped = t.UnixNano()
 		}
 	}()

@@ -53,6 +53,40 @@ func inspectOf(mu *sync.Mutex, removed, exited *bool) func(string) (container.In
 	}
 }
 
+// runToEnd runs c's loop until it ends (within 20 s) and returns the kinds
+// of the notices it sent and the text of its lines.
+func runToEnd(t *testing.T, c *tracked, out chan Item) (kinds []entry.Kind, lines []string) {
+	t.Helper()
+	_, done := runTracked(t, c)
+	collect := func(it Item) {
+		if it.Notice != nil {
+			kinds = append(kinds, it.Notice.Kind)
+		}
+		for _, e := range it.Lines {
+			lines = append(lines, string(e.Msg))
+		}
+	}
+	collectUntil(t, out, done, time.After(20*time.Second), collect, "still running after 20 s")
+	for len(out) > 0 {
+		collect(<-out)
+	}
+	return kinds, lines
+}
+
+// whilePresent answers logs requests with logs while *removed is false, and
+// as the daemon does for a removed container after; mu guards *removed and
+// is held while logs runs.
+func whilePresent(mu *sync.Mutex, removed *bool, logs func(o client.ContainerLogsOptions) (io.ReadCloser, error)) func(context.Context, string, client.ContainerLogsOptions) (io.ReadCloser, error) {
+	return func(_ context.Context, _ string, o client.ContainerLogsOptions) (io.ReadCloser, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if *removed {
+			return nil, errGone
+		}
+		return logs(o)
+	}
+}
+
 // TestDieOpensTheCatchUpAtOnce: the follow stream has delivered three
 // lines and misses the last, unterminated one (as this engine's does when
 // the write and the logger's close come together), the output is blocked,
@@ -183,12 +217,7 @@ func TestRemovedAfterAnUnreadDeathIsAGap(t *testing.T) {
 			var c *tracked
 			eng := &fakeEngine{
 				inspect: inspectOf(&mu, &removed, new(bool)),
-				logs: func(_ context.Context, _ string, o client.ContainerLogsOptions) (io.ReadCloser, error) {
-					mu.Lock()
-					defer mu.Unlock()
-					if removed {
-						return nil, errGone
-					}
+				logs: whilePresent(&mu, &removed, func(o client.ContainerLogsOptions) (io.ReadCloser, error) {
 					if o.Follow {
 						return nil, errors.New("a follow request after a death")
 					}
@@ -200,24 +229,14 @@ func TestRemovedAfterAnUnreadDeathIsAGap(t *testing.T) {
 					}
 					removed = true
 					return io.NopCloser(bytes.NewReader(muxFrame(1, base, "one\n"))), nil
-				},
+				}),
 			}
 			var out chan Item
 			c, out = newTestTracked(eng, "c1", false)
 			// It died before the first look.
 			c.dies.Add(1)
 			signal(c.dying)
-			_, done := runTracked(t, c)
-			var kinds []entry.Kind
-			collect := func(it Item) {
-				if it.Notice != nil {
-					kinds = append(kinds, it.Notice.Kind)
-				}
-			}
-			collectUntil(t, out, done, time.After(20*time.Second), collect, "still running after 20 s")
-			for len(out) > 0 {
-				collect(<-out)
-			}
+			kinds, _ := runToEnd(t, c, out)
 			want := []entry.Kind{entry.Attached, entry.Removed}
 			if diesDuringRead {
 				want = []entry.Kind{entry.Attached, entry.Gap, entry.Removed}
@@ -260,12 +279,7 @@ func TestCatchUpAfterAStreamEndsNeedsNoDieEvent(t *testing.T) {
 					}
 					return container.InspectResponse{State: st, Config: &container.Config{}}, nil
 				},
-				logs: func(_ context.Context, _ string, o client.ContainerLogsOptions) (io.ReadCloser, error) {
-					mu.Lock()
-					defer mu.Unlock()
-					if removed {
-						return nil, errGone
-					}
+				logs: whilePresent(&mu, &removed, func(o client.ContainerLogsOptions) (io.ReadCloser, error) {
 					if o.Follow {
 						// It dies; the stream ends without its last line.
 						exited = true
@@ -276,25 +290,11 @@ func TestCatchUpAfterAStreamEndsNeedsNoDieEvent(t *testing.T) {
 					c.dies.Add(1)
 					signal(c.dying)
 					return io.NopCloser(bytes.NewReader(append(muxFrame(1, base, "one\n"), muxFrame(1, base+1, "two")...))), nil
-				},
+				}),
 			}
 			var out chan Item
 			c, out = newTestTracked(eng, "c1", false)
-			_, done := runTracked(t, c)
-			var kinds []entry.Kind
-			var lines []string
-			collect := func(it Item) {
-				if it.Notice != nil {
-					kinds = append(kinds, it.Notice.Kind)
-				}
-				for _, e := range it.Lines {
-					lines = append(lines, string(e.Msg))
-				}
-			}
-			collectUntil(t, out, done, time.After(20*time.Second), collect, "still running after 20 s")
-			for len(out) > 0 {
-				collect(<-out)
-			}
+			kinds, lines := runToEnd(t, c, out)
 			assert.DeepEqual(t, lines, []string{"one", "two"})
 			want := []entry.Kind{entry.Attached, entry.Removed}
 			if late > time.Duration(dieSlack) {
