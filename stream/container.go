@@ -48,20 +48,8 @@ type tracked struct {
 	// early is the catch-up a die event opened during a follow read
 	// (cutOnDie); set before that read returns.
 	early *earlyRead
-	// dies counts die events; readDies is its value when the last logs
-	// request was made. A container found removed after a die newer than
-	// that request may have taken lines with it that no request returned.
-	dies     atomic.Int64
-	readDies int64
-	// lastDie is the daemon's time of the newest die event; endRead is
-	// the FinishedAt of the newest generation whose log was read after it
-	// was seen stopped. A die stamped no later than endRead+dieSlack is
-	// that generation's, already read whole, even if its event came late.
-	lastDie atomic.Int64
-	endRead int64
-	// wholeRead: the log was read to its end after the container died,
-	// and it was removed meanwhile; no die event can be of a later run.
-	wholeRead bool
+	// deaths weighs die events against logs requests (tracked.stop).
+	deaths deaths
 	// shownTS is a recently shown frame's timestamp (published by the
 	// decoder, read by cutOnDie); published is its last value.
 	shownTS   atomic.Int64
@@ -196,73 +184,6 @@ func (c *tracked) run(ctx context.Context) {
 	}
 }
 
-// ended decides what to do after the daemon ended a stream; it returns
-// false when the loop should stop.
-//
-// early is the catch-up read a die event opened already, if any.
-func (c *tracked) ended(ctx context.Context, before container.InspectResponse, bo *backoff, early *earlyRead, end streamEnd) bool {
-	how := func() (int64, bool) { return 0, false }
-	if end == endEOF {
-		// The daemon ended the stream: the container's logger closed, so
-		// it died, and compose may remove it within milliseconds. The
-		// catch-up goes out at once; an inspect meanwhile tells a death
-		// from a stream cut while it runs.
-		how = c.endedHow(ctx)
-	}
-	var stopped int64 // FinishedAt of the generation the stream ended with
-	var gone bool
-	// The daemon may end a follow stream before it has sent the last lines
-	// a stopping container wrote (seen with the unterminated line a program
-	// prints on SIGTERM). Read what the log holds beyond the cursor at once:
-	// compose removes a recreated container about 15 ms after it dies.
-	if end != endWhole {
-		req := c.f.catchUpRequest()
-		req.early = early
-		_, err := c.read(ctx, req, c.f.out)
-		stopped, gone = how()
-		switch {
-		case errors.Is(err, io.EOF) && gone:
-			// Read after its death and before its removal: nothing of it
-			// is missing, whenever its die event comes.
-			c.wholeRead = true
-		case err != nil && !errors.Is(err, io.EOF) && !isCanceled(ctx, err):
-			c.f.log.Debug("catch-up read failed", "container", c.src.Name, "err", err)
-			if isRemoving(err) || isNotFound(err) {
-				c.flushPending(ctx)
-				c.lostTail()
-			}
-		}
-	}
-	if stopped != 0 {
-		// The stream ended because the container died, so the catch-up
-		// read its log whole: its die event, whenever it comes, needs no
-		// other read.
-		c.endRead = max(c.endRead, stopped)
-		if !c.awaitDie(ctx) {
-			return false
-		}
-	}
-	st, err := c.inspect(ctx)
-	if err != nil {
-		c.flushPending(ctx)
-		return !c.stop(ctx, err) && bo.wait(ctx)
-	}
-	if st.State.Status == container.StateRunning {
-		if st.State.StartedAt == before.State.StartedAt {
-			// cut while running: resume from the cursor
-			return bo.wait(ctx)
-		}
-		c.flushPending(ctx)
-		return true
-	}
-	c.flushPending(ctx)
-	if c.gen > c.reported && (st.State.Status == container.StateExited || st.State.Status == container.StateDead) {
-		c.reported = c.gen
-		c.notice(entry.Exited, fmt.Sprintf("exited with code %d", st.State.ExitCode))
-	}
-	return c.awaitChange(ctx, st, bo)
-}
-
 // awaitChange waits, after a generation ended, until the container runs
 // again or has a new StartedAt (it ran and exited between two looks). A
 // wake-up that finds nothing changed (a reconcile) goes back to waiting
@@ -391,7 +312,7 @@ func (c *tracked) stop(ctx context.Context, err error) bool {
 		return false
 	case isNotFound(err):
 		c.flushPending(ctx)
-		if c.unreadDeath() {
+		if c.deaths.unread() {
 			// It died (again) after the last logs request was made, and
 			// is gone before another could read how that run ended.
 			c.lostTail()

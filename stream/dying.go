@@ -3,8 +3,10 @@ package stream
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/docker-devlogs/devlogs/entry"
@@ -16,8 +18,8 @@ import (
 // follow stream of this engine may have ended without it. A die event opens
 // the catch-up read at once (cutOnDie); a stream the daemon ended gets its
 // catch-up at once too, with an inspect beside it that tells a death from a
-// cut (endedHow); and a container found removed after a death no read
-// followed is reported as a gap (tracked.stop).
+// cut (ended, endedHow); and a container found removed after a death no
+// read followed is reported as a gap (deaths, tracked.stop).
 
 // streamEnd says how a stream ended, for what follows it.
 type streamEnd int
@@ -43,6 +45,75 @@ const dieWait = 50 * time.Millisecond
 // event may be stamped: the daemon stamps both while it handles the exit.
 // A generation that starts again and dies within it is not told apart.
 const dieSlack = int64(50 * time.Millisecond)
+
+// ended decides what to do after the daemon ended a stream; it returns
+// false when the loop should stop.
+//
+// early is the catch-up read a die event opened already, if any.
+func (c *tracked) ended(ctx context.Context, before container.InspectResponse, bo *backoff, early *earlyRead, end streamEnd) bool {
+	var how func() (stopped int64, gone bool)
+	if end == endEOF {
+		// The daemon ended the stream: the container's logger closed, so
+		// it died, and compose may remove it within milliseconds. The
+		// catch-up goes out at once; an inspect meanwhile tells a death
+		// from a stream cut while it runs.
+		how = c.endedHow(ctx)
+	}
+	var stopped int64 // FinishedAt of the generation the stream ended with
+	var gone bool
+	// The daemon may end a follow stream before it has sent the last lines
+	// a stopping container wrote (seen with the unterminated line a program
+	// prints on SIGTERM). Read what the log holds beyond the cursor at once:
+	// compose removes a recreated container about 15 ms after it dies.
+	if end != endWhole {
+		req := c.f.catchUpRequest()
+		req.early = early
+		_, err := c.read(ctx, req, c.f.out)
+		if how != nil {
+			stopped, gone = how()
+		}
+		switch {
+		case errors.Is(err, io.EOF) && gone:
+			// Read after its death and before its removal: nothing of it
+			// is missing, whenever its die event comes.
+			c.deaths.whole = true
+		case err != nil && !errors.Is(err, io.EOF) && !isCanceled(ctx, err):
+			c.f.log.Debug("catch-up read failed", "container", c.src.Name, "err", err)
+			if isRemoving(err) || isNotFound(err) {
+				c.flushPending(ctx)
+				c.lostTail()
+			}
+		}
+	}
+	if stopped != 0 {
+		// The stream ended because the container died, so the catch-up
+		// read its log whole: its die event, whenever it comes, needs no
+		// other read.
+		c.deaths.endRead = max(c.deaths.endRead, stopped)
+		if !c.awaitDie(ctx) {
+			return false
+		}
+	}
+	st, err := c.inspect(ctx)
+	if err != nil {
+		c.flushPending(ctx)
+		return !c.stop(ctx, err) && bo.wait(ctx)
+	}
+	if st.State.Status == container.StateRunning {
+		if st.State.StartedAt == before.State.StartedAt {
+			// cut while running: resume from the cursor
+			return bo.wait(ctx)
+		}
+		c.flushPending(ctx)
+		return true
+	}
+	c.flushPending(ctx)
+	if c.gen > c.reported && (st.State.Status == container.StateExited || st.State.Status == container.StateDead) {
+		c.reported = c.gen
+		c.notice(entry.Exited, fmt.Sprintf("exited with code %d", st.State.ExitCode))
+	}
+	return c.awaitChange(ctx, st, bo)
+}
 
 // endedHow starts an inspect of a container whose follow stream the daemon
 // ended, to run while the catch-up read goes out; the function it returns
@@ -85,11 +156,37 @@ func (c *tracked) endedHow(ctx context.Context) func() (stopped int64, gone bool
 	}
 }
 
-// unreadDeath reports a die event newer than the last logs request and not
-// the death of a generation read after it stopped.
-func (c *tracked) unreadDeath() bool {
-	last := c.lastDie.Load()
-	return !c.wholeRead && c.dies.Load() > c.readDies && (last == 0 || last > c.endRead+dieSlack)
+// deaths counts a container's die events against its logs requests. A
+// container found removed after a die newer than the last request may have
+// taken lines with it that no request returned.
+type deaths struct {
+	n    atomic.Int64 // die events (the events goroutine adds)
+	last atomic.Int64 // the daemon's time of the newest, 0 if unknown
+	read int64        // n when the last logs request was made
+	// endRead is the FinishedAt of the newest generation whose log was
+	// read after it was seen stopped: a die stamped no later than
+	// endRead+dieSlack is that generation's, read whole, even if its event
+	// came late.
+	endRead int64
+	// whole: the log was read to its end after the container died, and it
+	// was removed meanwhile; no die event can be of a later run.
+	whole bool
+}
+
+// died records a die event stamped at (daemon time).
+func (d *deaths) died(at int64) {
+	d.last.Store(at)
+	d.n.Add(1)
+}
+
+// requested records a logs request made now.
+func (d *deaths) requested() { d.read = d.n.Load() }
+
+// unread reports a die event newer than the last logs request and not the
+// death of a generation read after it stopped.
+func (d *deaths) unread() bool {
+	last := d.last.Load()
+	return !d.whole && d.n.Load() > d.read && (last == 0 || last > d.endRead+dieSlack)
 }
 
 // awaitDie waits up to dieWait for a die event; false when ctx ended.
@@ -137,7 +234,7 @@ func (c *tracked) cutOnDie(ctx, rctx context.Context, cancel context.CancelCause
 type earlyRead struct {
 	since   int64 // 0: from the beginning
 	bounded bool  // with a tail reaching back to the anchor (cursor.bound)
-	dies    int64 // tracked.dies when it was made
+	dies    int64 // deaths.n when it was made
 	done    chan struct{}
 	body    io.ReadCloser // set before done is closed
 	err     error
@@ -152,7 +249,7 @@ const publishEvery = int64(10 * time.Millisecond)
 
 func (c *tracked) openEarly(ctx context.Context) *earlyRead {
 	req := c.f.catchUpRequest()
-	e := &earlyRead{since: max(req.since, 0), dies: c.dies.Load(), done: make(chan struct{})}
+	e := &earlyRead{since: max(req.since, 0), dies: c.deaths.n.Load(), done: make(chan struct{})}
 	tail := ""
 	if ts := c.shownTS.Load(); ts != 0 {
 		e.since = max(e.since, ts-cursorWindow)
@@ -183,7 +280,7 @@ func (c *tracked) takeEarly(ctx context.Context, e *earlyRead, since int64, sk *
 		return nil, sk, ctx.Err()
 	}
 	c.f.log.Debug("early catch-up response", "container", c.src.Name, "err", e.err)
-	c.readDies = e.dies
+	c.deaths.read = e.dies
 	if e.err != nil {
 		return nil, sk, e.err
 	}
@@ -216,8 +313,8 @@ func (e *earlyRead) discard() {
 func (c *tracked) publish(ts int64) {
 	if ts > c.published+publishEvery || ts < c.published {
 		c.published = ts
-		if _, n, ok := c.cur.bound(ts-cursorWindow, 0); ok {
-			c.anchorTS.Store(c.cur.anchor.ts)
+		if from, n, ok := c.cur.bound(ts-cursorWindow, 0); ok {
+			c.anchorTS.Store(from)
 			c.anchorTail.Store(n)
 		}
 		c.shownTS.Store(ts)

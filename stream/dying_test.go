@@ -224,7 +224,7 @@ func TestRemovedAfterAnUnreadDeathIsAGap(t *testing.T) {
 					if diesDuringRead {
 						// restarted, died again, removed: the log as it stood
 						// when this request came is all that was read
-						c.dies.Add(1)
+						c.deaths.died(0)
 						signal(c.dying)
 					}
 					removed = true
@@ -234,7 +234,7 @@ func TestRemovedAfterAnUnreadDeathIsAGap(t *testing.T) {
 			var out chan Item
 			c, out = newTestTracked(eng, "c1", false)
 			// It died before the first look.
-			c.dies.Add(1)
+			c.deaths.died(0)
 			signal(c.dying)
 			kinds, _ := runToEnd(t, c, out)
 			want := []entry.Kind{entry.Attached, entry.Removed}
@@ -286,8 +286,7 @@ func TestCatchUpAfterAStreamEndsNeedsNoDieEvent(t *testing.T) {
 						return io.NopCloser(bytes.NewReader(muxFrame(1, base, "one\n"))), nil
 					}
 					// The catch-up: the die event comes now.
-					c.lastDie.Store(finished.Add(late).UnixNano())
-					c.dies.Add(1)
+					c.deaths.died(finished.Add(late).UnixNano())
 					signal(c.dying)
 					return io.NopCloser(bytes.NewReader(append(muxFrame(1, base, "one\n"), muxFrame(1, base+1, "two")...))), nil
 				}),

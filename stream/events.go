@@ -207,8 +207,7 @@ func (f *Follower) handle(m events.Message) {
 	}
 	f.mu.Unlock()
 	if m.Action == events.ActionDie {
-		c.lastDie.Store(m.TimeNano)
-		c.dies.Add(1)
+		c.deaths.died(m.TimeNano)
 		signal(c.dying)
 	}
 	c.poke()

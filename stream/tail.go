@@ -113,7 +113,7 @@ func (c *tracked) readOnce(ctx context.Context, req request, out chan<- Item) (f
 				sk.floor, sk.bounded = since, true
 			}
 		}
-		c.readDies = c.dies.Load()
+		c.deaths.requested()
 		c.f.log.Debug("logs request", "container", c.src.Name, "follow", req.follow, "since", opts.Since)
 		body, err = c.f.engine.ContainerLogs(rctx, c.id, opts)
 		c.f.log.Debug("logs response", "container", c.src.Name, "err", err)
